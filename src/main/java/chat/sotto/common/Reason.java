@@ -1,0 +1,39 @@
+package chat.sotto.common;
+
+/** Why a request was refused: the wire code, the HTTP status, and a message safe to show a person. */
+public enum Reason {
+  BAD_REQUEST(400, "bad_request", "The request is malformed."),
+  UNAUTHORIZED(401, "unauthorized", "A valid session token is required."),
+  FORBIDDEN(403, "forbidden", "This session belongs to another room."),
+  NOT_OWNER(403, "not_owner", "Only the room's owner can do this."),
+  ROOM_NOT_FOUND(404, "room_not_found", "This room no longer exists."),
+  NOT_FOUND(404, "not_found", "Nothing here."),
+  ROOM_EXISTS(409, "room_exists", "A room with this identifier already exists."),
+  ROOM_FULL(409, "room_full", "This room is full."),
+  TOO_LARGE(413, "too_large", "The request is too large."),
+  RATE_LIMITED(429, "rate_limited", "Too many requests; try again shortly."),
+  UNAVAILABLE(503, "unavailable", "The service is temporarily unavailable."),
+  INTERNAL(500, "internal", "Something went wrong on the server.");
+
+  private final int status;
+  private final String code;
+  private final String message;
+
+  Reason(int status, String code, String message) {
+    this.status = status;
+    this.code = code;
+    this.message = message;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public String message() {
+    return message;
+  }
+}

@@ -1,0 +1,48 @@
+package chat.sotto.common;
+
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.util.Set;
+
+/** Parses small JSON objects whose shape is fixed: unknown or missing members are refused with 400. */
+public final class StrictJson {
+  private StrictJson() {}
+
+  /** Parses {@code text} as one JSON object of at most {@code maxChars} with exactly the {@code members} given. */
+  public static JsonObject object(String text, int maxChars, Set<String> members) {
+    if (text == null || text.isEmpty()) {
+      throw new Refusal(Reason.BAD_REQUEST);
+    }
+    if (text.length() > maxChars) {
+      throw new Refusal(Reason.TOO_LARGE);
+    }
+    JsonObject obj;
+    try (JsonReader reader = Json.createReader(new StringReader(text))) {
+      JsonValue value = reader.readValue();
+      if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+        throw new Refusal(Reason.BAD_REQUEST);
+      }
+      obj = value.asJsonObject();
+    } catch (JsonException | IllegalStateException e) {
+      throw new Refusal(Reason.BAD_REQUEST);
+    }
+    if (!obj.keySet().equals(members)) {
+      throw new Refusal(Reason.BAD_REQUEST);
+    }
+    return obj;
+  }
+
+  /** A string member, or a 400 refusal when it is another type. */
+  public static String string(JsonObject obj, String name) {
+    JsonValue v = obj.get(name);
+    if (!(v instanceof JsonString s)) {
+      throw new Refusal(Reason.BAD_REQUEST);
+    }
+    return s.getString();
+  }
+}

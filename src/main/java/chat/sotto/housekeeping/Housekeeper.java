@@ -1,0 +1,57 @@
+package chat.sotto.housekeeping;
+
+import chat.sotto.room.RoomService;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * An EJB interval timer that sweeps expired rooms. Each room is deleted in its own transaction and re-checked inside
+ * it, so every node can run the sweep at once without harm.
+ */
+@Singleton
+@Startup
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class Housekeeper {
+  private static final Logger LOG = Logger.getLogger(Housekeeper.class.getName());
+
+  @Resource TimerService timers;
+  @Inject RoomService rooms;
+
+  @Inject
+  @ConfigProperty(name = "sotto.housekeeping.interval-seconds", defaultValue = "30")
+  long intervalSeconds;
+
+  @PostConstruct
+  void schedule() {
+    long interval = Math.max(1, intervalSeconds) * 1000;
+    timers.createIntervalTimer(interval, interval, new TimerConfig("sotto-housekeeping", false));
+  }
+
+  @Timeout
+  void sweep() {
+    int deleted = 0;
+    try {
+      for (String roomId : rooms.expiredRoomIds()) {
+        if (rooms.deleteIfExpired(roomId)) {
+          deleted++;
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "housekeeping sweep failed: {0}", e.getClass().getName());
+    }
+    if (deleted > 0) {
+      LOG.log(Level.FINE, "housekeeping deleted {0} rooms", deleted);
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package chat.sotto.relay;
+
+import chat.sotto.message.Envelope;
+import chat.sotto.message.MessageFrame;
+import chat.sotto.message.MessageSettings;
+import chat.sotto.message.StoredMessage;
+import chat.sotto.session.Participant;
+import chat.sotto.session.SessionToken;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The one definition of the relay's wire frames (docs/PROTOCOL.md): strict decoding of client frames and encoding
+ * of server frames. Encoded values are numbers, booleans, validated base64url or fixed codes, so no escaping is needed.
+ */
+public final class Frames {
+  /** Largest text frame accepted; the container closes the socket with 1009 above it. */
+  public static final int MAX_FRAME_BYTES = 24_576;
+
+  public static final int MAX_PROFILE_BYTES = 1_024;
+  public static final long MAX_SINCE = Envelope.MAX_COUNTER;
+
+  static final String PONG = "{\"t\":\"pong\"}";
+  static final String GONE = "{\"t\":\"gone\"}";
+
+  private static final Set<String> TYPE_ONLY = Set.of("t");
+  private static final Set<String> AUTH = Set.of("t", "token", "since");
+  private static final Set<String> ENVELOPE = Set.of("t", "c", "iv", "ct");
+
+  private Frames() {}
+
+  /** Decodes and validates one client frame, or throws {@link FrameError}. */
+  static Inbound decode(String text) {
+    JsonObject frame = parseObject(text);
+    JsonValue type = frame.get("t");
+    if (!(type instanceof JsonString t)) {
+      throw new FrameError("bad_frame");
+    }
+    return switch (t.getString()) {
+      case "auth" -> {
+        requireMembers(frame, AUTH);
+        SessionToken token = SessionToken.parse(string(frame, "token"));
+        if (token == null) {
+          throw new FrameError("bad_frame");
+        }
+        yield new Inbound.Auth(token, integer(frame, "since", 0, MAX_SINCE));
+      }
+      case "msg" -> new Inbound.Chat(envelope(frame, MessageSettings.MAX_CIPHERTEXT_BYTES));
+      case "profile" -> new Inbound.Profile(envelope(frame, MAX_PROFILE_BYTES));
+      case "typing" -> {
+        requireMembers(frame, TYPE_ONLY);
+        yield new Inbound.Typing();
+      }
+      case "ping" -> {
+        requireMembers(frame, TYPE_ONLY);
+        yield new Inbound.Ping();
+      }
+      default -> throw new FrameError("unknown_type");
+    };
+  }
+
+  static String welcome(Participant self, String ownerId, long latestSeq, long firstSeq, List<Participant> members) {
+    StringBuilder b =
+        new StringBuilder(256)
+            .append("{\"t\":\"welcome\",\"sessionId\":\"")
+            .append(self.id())
+            .append("\",\"ownerId\":\"")
+            .append(ownerId)
+            .append("\",\"owner\":")
+            .append(self.owner())
+            .append(",\"latestSeq\":")
+            .append(latestSeq)
+            .append(",\"firstSeq\":")
+            .append(firstSeq)
+            .append(",\"maxCounter\":")
+            .append(self.maxCounter())
+            .append(",\"profiles\":[");
+    boolean first = true;
+    for (Participant p : members) {
+      if (p.hasProfile()) {
+        b.append(first ? "" : ",");
+        appendProfile(b, p.id(), p.profileCounter(), p.profileIv(), p.profileCt());
+        first = false;
+      }
+    }
+    return b.append("]}").toString();
+  }
+
+  static String message(StoredMessage m) {
+    return MessageFrame.encode(m);
+  }
+
+  static String ack(long counter, long seq) {
+    return "{\"t\":\"ack\",\"c\":" + counter + ",\"seq\":" + seq + "}";
+  }
+
+  static String profile(String from, Envelope e) {
+    StringBuilder b = new StringBuilder(e.ciphertext().length() + 100);
+    appendProfile(b, from, e.counter(), e.iv(), e.ciphertext());
+    return b.toString();
+  }
+
+  static String presence(Collection<String> online) {
+    StringBuilder b = new StringBuilder(32 + online.size() * 25).append("{\"t\":\"presence\",\"online\":[");
+    boolean first = true;
+    for (String id : online) {
+      b.append(first ? "\"" : ",\"").append(id).append('"');
+      first = false;
+    }
+    return b.append("]}").toString();
+  }
+
+  static String typing(String from) {
+    return "{\"t\":\"typing\",\"from\":\"" + from + "\"}";
+  }
+
+  static String error(String code, String message) {
+    return "{\"t\":\"error\",\"code\":\"" + code + "\",\"message\":\"" + message + "\"}";
+  }
+
+  static String envelopeError(String code, String message, long counter, long retryAfterMs) {
+    StringBuilder b =
+        new StringBuilder(128)
+            .append("{\"t\":\"error\",\"code\":\"")
+            .append(code)
+            .append("\",\"message\":\"")
+            .append(message)
+            .append("\",\"c\":")
+            .append(counter);
+    if (retryAfterMs > 0) {
+      b.append(",\"retryAfterMs\":").append(retryAfterMs);
+    }
+    return b.append('}').toString();
+  }
+
+  private static void appendProfile(StringBuilder b, String from, long counter, String iv, String ct) {
+    b.append("{\"t\":\"profile\",\"from\":\"")
+        .append(from)
+        .append("\",\"c\":")
+        .append(counter)
+        .append(",\"iv\":\"")
+        .append(iv)
+        .append("\",\"ct\":\"")
+        .append(ct)
+        .append("\"}");
+  }
+
+  private static Envelope envelope(JsonObject frame, int maxCiphertextBytes) {
+    requireMembers(frame, ENVELOPE);
+    long counter = integer(frame, "c", 1, Envelope.MAX_COUNTER);
+    String iv = string(frame, "iv");
+    String ct = string(frame, "ct");
+    if (ct.length() > (maxCiphertextBytes * 4 + 2) / 3) {
+      throw new FrameError("too_large");
+    }
+    try {
+      return new Envelope(counter, iv, ct);
+    } catch (IllegalArgumentException e) {
+      throw new FrameError("bad_frame");
+    }
+  }
+
+  private static JsonObject parseObject(String text) {
+    try (JsonReader reader = Json.createReader(new StringReader(text))) {
+      JsonValue value = reader.readValue();
+      if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+        throw new FrameError("bad_frame");
+      }
+      return value.asJsonObject();
+    } catch (JsonException | IllegalStateException e) {
+      throw new FrameError("bad_frame");
+    }
+  }
+
+  private static void requireMembers(JsonObject frame, Set<String> members) {
+    if (!frame.keySet().equals(members)) {
+      throw new FrameError("bad_frame");
+    }
+  }
+
+  private static String string(JsonObject frame, String name) {
+    if (frame.get(name) instanceof JsonString s) {
+      return s.getString();
+    }
+    throw new FrameError("bad_frame");
+  }
+
+  private static long integer(JsonObject frame, String name, long min, long max) {
+    if (!(frame.get(name) instanceof JsonNumber n) || !n.isIntegral()) {
+      throw new FrameError("bad_frame");
+    }
+    try {
+      long v = n.bigDecimalValue().longValueExact();
+      if (v < min || v > max) {
+        throw new FrameError("bad_frame");
+      }
+      return v;
+    } catch (ArithmeticException e) {
+      throw new FrameError("bad_frame");
+    }
+  }
+}

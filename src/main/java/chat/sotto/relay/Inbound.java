@@ -1,0 +1,17 @@
+package chat.sotto.relay;
+
+import chat.sotto.message.Envelope;
+import chat.sotto.session.SessionToken;
+
+/** The frames a client may send, already validated. */
+sealed interface Inbound {
+  record Auth(SessionToken token, long since) implements Inbound {}
+
+  record Chat(Envelope envelope) implements Inbound {}
+
+  record Profile(Envelope envelope) implements Inbound {}
+
+  record Typing() implements Inbound {}
+
+  record Ping() implements Inbound {}
+}

@@ -1,0 +1,224 @@
+package chat.sotto.relay;
+
+import chat.sotto.session.Participant;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One authenticated connection. Outbound frames go through a bounded queue with at most one asynchronous send in
+ * flight, so no thread ever waits on a slow client and no lock is held while writing to the socket. While the
+ * connection replays missed history, live chat frames are held back and released after the replay, without
+ * duplicates.
+ */
+final class Member {
+  final Session socket;
+  final Participant participant;
+  final String sessionId;
+  final String roomId;
+  final boolean owner;
+
+  private final int maxQueued;
+  private final ArrayDeque<String> queue = new ArrayDeque<>();
+  private boolean sending;
+  private boolean closed;
+  private CloseReason closeWhenDrained;
+
+  private boolean replaying = true;
+  private final List<Held> held = new ArrayList<>();
+  private final Set<Long> replayed = new HashSet<>();
+  private long lastTypingAt;
+  private long lastProfileAt;
+
+  Member(Session socket, Participant participant, int maxQueued) {
+    this.socket = socket;
+    this.participant = participant;
+    this.sessionId = participant.id();
+    this.roomId = participant.roomId();
+    this.owner = participant.owner();
+    this.maxQueued = maxQueued;
+  }
+
+  /** Queues a frame that is not a stored chat message. */
+  void send(String frame) {
+    enqueue(frame, false);
+  }
+
+  /** Queues a replayed chat message (never dropped for queue size: the replay is bounded by the history limit). */
+  void sendReplayed(long seq, String frame) {
+    synchronized (this) {
+      replayed.add(seq);
+    }
+    enqueue(frame, true);
+  }
+
+  /** Queues a live chat message, or holds it until the replay is over. */
+  void sendLive(long seq, String frame) {
+    synchronized (this) {
+      if (replaying) {
+        held.add(new Held(seq, frame));
+        return;
+      }
+    }
+    enqueue(frame, false);
+  }
+
+  /** Ends the replay: held live messages that the replay did not already carry are sent, in order. */
+  void replayDone() {
+    List<Held> release;
+    synchronized (this) {
+      replaying = false;
+      release = new ArrayList<>(held);
+      held.clear();
+      release.removeIf(h -> replayed.contains(h.seq));
+      replayed.clear();
+    }
+    release.sort((a, b) -> Long.compare(a.seq, b.seq));
+    release.forEach(h -> enqueue(h.frame, false));
+  }
+
+  /** Sends what is queued, then closes with the given reason. */
+  void closeAfterDrain(int code, String phrase) {
+    boolean now;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closeWhenDrained = new CloseReason(CloseReason.CloseCodes.getCloseCode(code), phrase);
+      now = !sending && queue.isEmpty();
+    }
+    if (now) {
+      closeNow(closeWhenDrained);
+    }
+  }
+
+  /** Rate-limits typing frames in memory: true if at least {@code gapMillis} passed since the last one. */
+  synchronized boolean typingAllowed(long now, long gapMillis) {
+    if (now - lastTypingAt < gapMillis) {
+      return false;
+    }
+    lastTypingAt = now;
+    return true;
+  }
+
+  synchronized boolean profileAllowed(long now, long gapMillis) {
+    if (now - lastProfileAt < gapMillis) {
+      return false;
+    }
+    lastProfileAt = now;
+    return true;
+  }
+
+  synchronized void markClosed() {
+    closed = true;
+    queue.clear();
+    held.clear();
+  }
+
+  private void enqueue(String frame, boolean unbounded) {
+    boolean start = false;
+    boolean overflow = false;
+    synchronized (this) {
+      if (closed || closeWhenDrained != null) {
+        return;
+      }
+      if (!unbounded && queue.size() >= maxQueued) {
+        overflow = true;
+      } else {
+        queue.add(frame);
+        start = !sending;
+        if (start) {
+          sending = true;
+        }
+      }
+    }
+    if (overflow) {
+      closeNow(new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too slow"));
+    } else if (start) {
+      pump();
+    }
+  }
+
+  // Sends queued frames one at a time. A send that completes inline continues the loop here; one that completes
+  // later continues from its completion handler. Exactly one of the two goes on, so there is no recursion.
+  private void pump() {
+    for (; ; ) {
+      String next;
+      CloseReason closeReason = null;
+      synchronized (this) {
+        next = queue.poll();
+        if (next == null) {
+          sending = false;
+          if (closeWhenDrained != null && !closed) {
+            closeReason = closeWhenDrained;
+          }
+        }
+      }
+      if (next == null) {
+        if (closeReason != null) {
+          closeNow(closeReason);
+        }
+        return;
+      }
+      Send send = new Send();
+      try {
+        socket.getAsyncRemote().sendText(next, send::completed);
+      } catch (RuntimeException e) {
+        markClosed();
+        return;
+      }
+      if (!send.returned()) {
+        return;
+      }
+      if (!send.ok) {
+        markClosed();
+        return;
+      }
+    }
+  }
+
+  private void closeNow(CloseReason reason) {
+    markClosed();
+    try {
+      socket.close(reason);
+    } catch (IOException | RuntimeException e) {
+      // already closed by the peer
+    }
+  }
+
+  private record Held(long seq, String frame) {}
+
+  private final class Send {
+    private boolean returned;
+    private boolean completed;
+    private boolean ok;
+
+    synchronized boolean returned() {
+      returned = true;
+      return completed;
+    }
+
+    void completed(SendResult result) {
+      boolean continueHere;
+      synchronized (this) {
+        ok = result.isOK();
+        completed = true;
+        continueHere = returned;
+      }
+      if (!continueHere) {
+        return;
+      }
+      if (ok) {
+        pump();
+      } else {
+        markClosed();
+      }
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package chat.sotto.relay;
+
+/** Something every node must deliver to its connections of one room. The frame text is serialized once. */
+public record RoomEvent(Kind kind, String roomId, String sessionId, long seq, String frame) {
+  public enum Kind {
+    /** A stored chat message for everyone (seq set). */
+    MESSAGE,
+    /** A frame for everyone in the room. */
+    BROADCAST,
+    /** A frame for everyone but {@code sessionId}. */
+    OTHERS,
+    /** The room's online set may have changed: recompute and send presence. */
+    PRESENCE,
+    /** The room was deleted: send {@code gone} and close. */
+    ROOM_GONE,
+    /** Session {@code sessionId} left the room for good: close its connections. */
+    SESSION_ENDED
+  }
+
+  static RoomEvent message(String roomId, long seq, String frame) {
+    return new RoomEvent(Kind.MESSAGE, roomId, null, seq, frame);
+  }
+
+  static RoomEvent broadcast(String roomId, String frame) {
+    return new RoomEvent(Kind.BROADCAST, roomId, null, 0, frame);
+  }
+
+  static RoomEvent others(String roomId, String exceptSession, String frame) {
+    return new RoomEvent(Kind.OTHERS, roomId, exceptSession, 0, frame);
+  }
+
+  static RoomEvent presence(String roomId) {
+    return new RoomEvent(Kind.PRESENCE, roomId, null, 0, null);
+  }
+
+  static RoomEvent gone(String roomId) {
+    return new RoomEvent(Kind.ROOM_GONE, roomId, null, 0, Frames.GONE);
+  }
+
+  static RoomEvent sessionEnded(String roomId, String sessionId) {
+    return new RoomEvent(Kind.SESSION_ENDED, roomId, sessionId, 0, null);
+  }
+}

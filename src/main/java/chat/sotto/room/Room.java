@@ -1,0 +1,68 @@
+package chat.sotto.room;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** Room metadata: all the server knows of a room. */
+@Entity
+@Table(name = "rooms")
+public class Room {
+  @Id
+  @Column(name = "id", length = 43)
+  private String id;
+
+  @Column(name = "created_at", nullable = false)
+  private long createdAt;
+
+  @Column(name = "last_activity_at", nullable = false)
+  private long lastActivityAt;
+
+  @Column(name = "owner_session_id", length = 22, nullable = false)
+  private String ownerSessionId;
+
+  @Column(name = "last_seq", nullable = false)
+  private long lastSeq;
+
+  /** When the owner was last seen leaving (or the room's creation, until the owner first connects); null while present. */
+  @Column(name = "owner_away_since")
+  private Long ownerAwaySince;
+
+  protected Room() {}
+
+  Room(RoomId id, String ownerSessionId, long now) {
+    this.id = id.value();
+    this.ownerSessionId = ownerSessionId;
+    this.createdAt = now;
+    this.lastActivityAt = now;
+    this.ownerAwaySince = now;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String ownerSessionId() {
+    return ownerSessionId;
+  }
+
+  public long lastSeq() {
+    return lastSeq;
+  }
+
+  public long lastActivityAt() {
+    return lastActivityAt;
+  }
+
+  public Long ownerAwaySince() {
+    return ownerAwaySince;
+  }
+
+  /** True when the room must be deleted at {@code now}: idle too long, or its owner away past the grace period. */
+  public boolean expiredAt(long now, long idleMillis, long ownerGraceMillis) {
+    boolean idle = lastActivityAt <= now - idleMillis;
+    boolean ownerGone = ownerAwaySince != null && ownerAwaySince <= now - ownerGraceMillis;
+    return idle || ownerGone;
+  }
+}

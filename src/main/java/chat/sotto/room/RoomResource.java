@@ -1,0 +1,53 @@
+package chat.sotto.room;
+
+import chat.sotto.common.StrictJson;
+import chat.sotto.session.Credentials;
+import chat.sotto.session.SessionStore;
+import chat.sotto.session.SessionToken;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Set;
+
+/** Create ({@code {"roomId": id}}), join and close rooms. */
+@Path("rooms")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class RoomResource {
+  @Inject RoomService rooms;
+  @Inject SessionStore sessions;
+
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response create(String body) {
+    JsonObject request = StrictJson.object(body, 256, Set.of("roomId"));
+    Credentials owner = rooms.create(RoomId.parse(StrictJson.string(request, "roomId")));
+    return Response.status(Response.Status.CREATED).entity(owner).build();
+  }
+
+  @POST
+  @Path("{roomId}/sessions")
+  public Response join(@PathParam("roomId") String roomId) {
+    Credentials member = rooms.join(RoomId.parse(roomId));
+    return Response.status(Response.Status.CREATED).entity(member).build();
+  }
+
+  @DELETE
+  @Path("{roomId}")
+  public Response close(
+      @PathParam("roomId") String roomId, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+    RoomId id = RoomId.parse(roomId);
+    rooms.close(sessions.authenticate(SessionToken.fromAuthorization(authorization)), id);
+    return Response.noContent().build();
+  }
+}

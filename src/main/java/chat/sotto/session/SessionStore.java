@@ -1,0 +1,95 @@
+package chat.sotto.session;
+
+import chat.sotto.common.Reason;
+import chat.sotto.common.Refusal;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.util.List;
+
+/** Issues, authenticates and deletes sessions. */
+@ApplicationScoped
+@Transactional
+public class SessionStore {
+  @PersistenceContext(unitName = "sotto")
+  EntityManager em;
+
+  /** Issues a new session in a room; the token is returned once and only its hash is kept. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public Credentials issue(String roomId, boolean owner, long now) {
+    SessionId id = SessionId.random();
+    SessionToken token = SessionToken.random();
+    em.persist(new Participant(id, roomId, token, owner, now));
+    return new Credentials(id.value(), token.value(), owner);
+  }
+
+  /** The session a token belongs to, or a 401 refusal. */
+  public Participant authenticate(SessionToken token) {
+    if (token == null) {
+      throw new Refusal(Reason.UNAUTHORIZED);
+    }
+    List<Participant> found =
+        em.createQuery("SELECT p FROM Participant p WHERE p.tokenHash = :hash", Participant.class)
+            .setParameter("hash", token.hash())
+            .getResultList();
+    if (found.isEmpty()) {
+      throw new Refusal(Reason.UNAUTHORIZED);
+    }
+    return found.get(0);
+  }
+
+  /** The session a token belongs to, which must be in {@code roomId}. */
+  public Participant authenticateIn(SessionToken token, String roomId) {
+    Participant p = authenticate(token);
+    if (!p.roomId().equals(roomId)) {
+      throw new Refusal(Reason.FORBIDDEN);
+    }
+    return p;
+  }
+
+  public long countInRoom(String roomId) {
+    return em.createQuery("SELECT COUNT(p) FROM Participant p WHERE p.roomId = :room", Long.class)
+        .setParameter("room", roomId)
+        .getSingleResult();
+  }
+
+  public List<Participant> inRoom(String roomId) {
+    return em.createQuery("SELECT p FROM Participant p WHERE p.roomId = :room ORDER BY p.createdAt", Participant.class)
+        .setParameter("room", roomId)
+        .getResultList();
+  }
+
+  /** Stores a member's encrypted profile if it is newer than the one kept. Returns false for a stale one. */
+  public boolean updateProfile(String sessionId, long counter, String iv, String ct) {
+    int updated =
+        em.createQuery(
+                "UPDATE Participant p SET p.profileCounter = :c, p.profileIv = :iv, p.profileCt = :ct"
+                    + " WHERE p.id = :id AND p.profileCounter < :c")
+            .setParameter("c", counter)
+            .setParameter("iv", iv)
+            .setParameter("ct", ct)
+            .setParameter("id", sessionId)
+            .executeUpdate();
+    noteCounter(sessionId, counter);
+    return updated == 1;
+  }
+
+  /** Records that a session used counter {@code counter}, so that a reloaded page continues above it. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void noteCounter(String sessionId, long counter) {
+    em.createQuery("UPDATE Participant p SET p.maxCounter = :c WHERE p.id = :id AND p.maxCounter < :c")
+        .setParameter("c", counter)
+        .setParameter("id", sessionId)
+        .executeUpdate();
+  }
+
+  public void delete(String sessionId) {
+    em.createQuery("DELETE FROM Participant p WHERE p.id = :id").setParameter("id", sessionId).executeUpdate();
+  }
+
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void deleteRoom(String roomId) {
+    em.createQuery("DELETE FROM Participant p WHERE p.roomId = :room").setParameter("room", roomId).executeUpdate();
+  }
+}

@@ -1,0 +1,84 @@
+// The REST API (docs/PROTOCOL.md, "REST"). Authenticated calls send the session token as a Bearer header.
+
+import { parseHistoryPage, parseSessionGrant } from './protocol.js';
+
+export class ApiError extends Error {
+  /** status 0 means the server could not be reached. */
+  constructor(status, code, message, retryAfterSeconds = null) {
+    super(message || code);
+    this.status = status;
+    this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+export function createApi(fetchImpl = (...args) => globalThis.fetch(...args)) {
+  async function call(method, path, { token, body } = {}) {
+    const headers = { Accept: 'application/json' };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response;
+    try {
+      response = await fetchImpl(path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'omit',
+        cache: 'no-store',
+        referrerPolicy: 'no-referrer',
+      });
+    } catch {
+      throw new ApiError(0, 'network', 'The server cannot be reached.');
+    }
+    let json = null;
+    if (response.status !== 204) {
+      try {
+        json = await response.json();
+      } catch {
+        json = null;
+      }
+    }
+    if (!response.ok) {
+      const retry = Number.parseInt(response.headers.get('Retry-After'), 10);
+      throw new ApiError(
+        response.status,
+        json && typeof json.error === 'string' ? json.error : `http_${response.status}`,
+        json && typeof json.message === 'string' ? json.message : '',
+        Number.isFinite(retry) ? retry : null,
+      );
+    }
+    return json;
+  }
+
+  function grant(json) {
+    const parsed = parseSessionGrant(json);
+    if (!parsed) throw new ApiError(502, 'bad_response', 'The server answered in an unexpected way.');
+    return parsed;
+  }
+
+  const room = (roomId) => `/api/rooms/${encodeURIComponent(roomId)}`;
+
+  return {
+    async createRoom(roomId) {
+      return grant(await call('POST', '/api/rooms', { body: { roomId } }));
+    },
+    async joinRoom(roomId) {
+      return grant(await call('POST', `${room(roomId)}/sessions`));
+    },
+    async history(roomId, token, { before, limit } = {}) {
+      const query = new URLSearchParams();
+      if (before !== undefined) query.set('before', String(before));
+      if (limit !== undefined) query.set('limit', String(limit));
+      const qs = query.toString();
+      const page = parseHistoryPage(await call('GET', `${room(roomId)}/messages${qs ? `?${qs}` : ''}`, { token }));
+      if (!page) throw new ApiError(502, 'bad_response', 'The server answered in an unexpected way.');
+      return page;
+    },
+    async closeRoom(roomId, token) {
+      await call('DELETE', room(roomId), { token });
+    },
+    async leave(token) {
+      await call('DELETE', '/api/sessions/current', { token });
+    },
+  };
+}

@@ -1,0 +1,159 @@
+// Room state: messages keyed by seq, replay and duplicate detection, contiguous-seq tracking,
+// pending own messages, nicknames from profiles, who is online and who is typing. No DOM, no I/O.
+
+export const TYPING_VISIBLE_MS = 5000;
+export const UNKNOWN_NICK = 'Anonymous';
+
+export class ChatState {
+  constructor() {
+    this.messages = new Map(); // seq -> { seq, from, c, at, text, nick, sentAt }
+    this.seen = new Set(); // every seq processed, shown or dropped
+    this.envelopes = new Set(); // "from:c" of accepted chat envelopes
+    this.lowest = 0; // lowest seq processed (0: none)
+    this.contiguous = 0; // top of the gap-free run starting at `lowest`
+    this.pending = new Map(); // c -> { c, text, nick, sentAt, failed }
+    this.profiles = new Map(); // sessionId -> { nick, c }
+    this.online = new Set();
+    this.typing = new Map(); // sessionId -> visible until (ms)
+    this.selfId = null;
+    this.ownerId = null;
+  }
+
+  /** Whether a frame with this seq still needs to be opened (cheap check before decrypting). */
+  isNewSeq(seq) {
+    return !this.seen.has(seq);
+  }
+
+  /**
+   * Records a stored chat message. `body` is the opened plaintext, or null when it failed to open.
+   * Returns the message when it is new and shown; null for a known seq, an unreadable envelope,
+   * or a replay of an envelope (from, c) already accepted.
+   */
+  receive(frame, body) {
+    const { seq, from, c, at } = frame;
+    if (this.seen.has(seq)) return null;
+    this.markSeen(seq);
+    if (!body) return null;
+    const key = `${from}:${c}`;
+    if (this.envelopes.has(key)) return null;
+    this.envelopes.add(key);
+    const message = { seq, from, c, at, text: body.text, nick: body.nick, sentAt: body.sentAt };
+    this.messages.set(seq, message);
+    this.typing.delete(from);
+    if (from === this.selfId) this.pending.delete(c);
+    return message;
+  }
+
+  markSeen(seq) {
+    this.seen.add(seq);
+    if (this.lowest === 0 || seq < this.lowest) {
+      this.lowest = seq;
+      this.contiguous = seq;
+    }
+    while (this.seen.has(this.contiguous + 1)) this.contiguous += 1;
+  }
+
+  /** The `since` to resume from: the highest seq held without a gap (0: none). */
+  get since() {
+    return this.contiguous;
+  }
+
+  get hasEarlier() {
+    return this.lowest > 1;
+  }
+
+  /** Messages in seq order. */
+  ordered() {
+    return [...this.messages.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  isOwn(message) {
+    return message.from === this.selfId;
+  }
+
+  // ---- own messages not yet stored ----
+
+  addPending(entry) {
+    this.pending.set(entry.c, { ...entry, failed: false });
+  }
+
+  markFailed(c) {
+    const entry = this.pending.get(c);
+    if (entry) entry.failed = true;
+    return entry;
+  }
+
+  removePending(c) {
+    const entry = this.pending.get(c);
+    this.pending.delete(c);
+    return entry;
+  }
+
+  // ---- people ----
+
+  /** Applies a profile when its counter is not older than the last applied one of that sender. */
+  applyProfile(from, c, nick) {
+    const known = this.profiles.get(from);
+    if (known && c < known.c) return false;
+    this.profiles.set(from, { nick, c });
+    return true;
+  }
+
+  nickOf(sessionId, fallback = UNKNOWN_NICK) {
+    const profile = this.profiles.get(sessionId);
+    return (profile && profile.nick) || fallback || UNKNOWN_NICK;
+  }
+
+  setOnline(ids) {
+    this.online = new Set(ids);
+    for (const id of this.typing.keys()) if (!this.online.has(id)) this.typing.delete(id);
+  }
+
+  /** Everyone known in the room: online first, then by nickname. */
+  participants() {
+    const ids = new Set([...this.profiles.keys(), ...this.online]);
+    if (this.selfId) ids.add(this.selfId);
+    return [...ids]
+      .map((id) => ({
+        id,
+        nick: this.nickOf(id),
+        online: this.online.has(id),
+        owner: id === this.ownerId,
+        self: id === this.selfId,
+      }))
+      .sort((a, b) => Number(b.online) - Number(a.online) || a.nick.localeCompare(b.nick) || a.id.localeCompare(b.id));
+  }
+
+  noteTyping(from, now) {
+    if (from !== this.selfId) this.typing.set(from, now + TYPING_VISIBLE_MS);
+  }
+
+  /** Nicknames of those typing at `now`. */
+  typists(now) {
+    const names = [];
+    for (const [id, until] of this.typing) {
+      if (until > now) names.push(this.nickOf(id));
+      else this.typing.delete(id);
+    }
+    return names;
+  }
+}
+
+/** "Quiet Otter is typing…", "A and B are typing…", "Several people are typing…". */
+export function typingText(names) {
+  if (names.length === 0) return '';
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  return 'Several people are typing…';
+}
+
+/** Lets a typing frame through at most once per interval. */
+export function createThrottle(intervalMs, now = Date.now) {
+  let last = -Infinity;
+  return () => {
+    const t = now();
+    if (t - last < intervalMs) return false;
+    last = t;
+    return true;
+  };
+}

@@ -1,0 +1,256 @@
+// One WebSocket to /ws: authenticates with the first frame, resumes from the highest contiguous seq,
+// reconnects with capped exponential backoff and jitter, keeps an outbox of sealed chat frames until
+// the server acknowledges them, and pings to keep the connection alive.
+
+import { authFrame, encodeFrame, parseServerFrame, pingFrame } from './protocol.js';
+
+export const Status = Object.freeze({
+  CONNECTING: 'connecting',
+  CONNECTED: 'connected',
+  RECONNECTING: 'reconnecting',
+  STOPPED: 'stopped',
+});
+
+const OPEN = 1;
+export const CLOSE_POLICY = 1008;
+export const CLOSE_ROOM_DELETED = 4404;
+
+export function socketUrl(loc = globalThis.location) {
+  return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/ws`;
+}
+
+export class Connection {
+  /**
+   * @param {object} o
+   * @param {string} o.url
+   * @param {() => {token: string, since: number}} o.auth  read at every (re)connect
+   * @param {(frame: object) => void} o.onFrame  every valid server frame except pong
+   * @param {(status: string) => void} [o.onStatus]
+   * @param {() => void} [o.onAuthRefused]  close 1008: the token was refused; the connection stops
+   * @param {() => void} [o.onGone]  `gone` frame or close 4404; the connection stops
+   */
+  constructor({
+    url, auth, onFrame, onStatus = () => {}, onAuthRefused = () => {}, onGone = () => {},
+    WebSocketImpl = globalThis.WebSocket, timers = globalThis, random = Math.random, now = Date.now,
+    pingIntervalMs = 20000, baseBackoffMs = 500, maxBackoffMs = 10000,
+  }) {
+    Object.assign(this, {
+      url, auth, onFrame, onStatus, onAuthRefused, onGone, WebSocketImpl, timers, random, now,
+      pingIntervalMs, baseBackoffMs, maxBackoffMs,
+    });
+    this.outbox = new Map(); // c -> { c, frame, meta }, in insertion (= counter) order
+    this.ws = null;
+    this.status = Status.STOPPED;
+    this.welcomed = false;
+    this.everConnected = false;
+    this.attempt = 0;
+    this.retryTimer = null;
+    this.pingTimer = null;
+    this.pauseTimer = null;
+    this.pausedUntil = 0;
+    this.lastFrameAt = 0;
+  }
+
+  start() {
+    if (this.status !== Status.STOPPED) return;
+    this.setStatus(this.everConnected ? Status.RECONNECTING : Status.CONNECTING);
+    this.connect();
+  }
+
+  /** Closes the socket and stops reconnecting. The outbox is kept. */
+  stop() {
+    this.setStatus(Status.STOPPED);
+    this.clearTimers();
+    this.dropSocket();
+  }
+
+  /** When the network is back, try now instead of waiting for the backoff. */
+  nudge() {
+    if (this.retryTimer !== null) {
+      this.timers.clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+      this.connect();
+    }
+  }
+
+  get online() {
+    return this.welcomed && this.ws !== null && this.ws.readyState === OPEN;
+  }
+
+  /** Queues a sealed chat frame under its counter and sends it when possible; it stays until acked. */
+  enqueue(c, frame, meta) {
+    this.outbox.set(c, { c, frame, meta });
+    if (this.canFlush()) this.sendRaw(frame);
+  }
+
+  /** Removes an outbox entry and returns it (on ack, or when the server refuses it for good). */
+  drop(c) {
+    const entry = this.outbox.get(c);
+    this.outbox.delete(c);
+    return entry;
+  }
+
+  /** Empties the outbox and returns its entries, oldest first (to re-seal them for a new session). */
+  takeOutbox() {
+    const entries = [...this.outbox.values()];
+    this.outbox.clear();
+    return entries;
+  }
+
+  /** Sends a frame that need not survive a disconnect (typing, profile). Returns whether it went out. */
+  sendNow(frame) {
+    return this.online ? this.sendRaw(frame) : false;
+  }
+
+  /** Holds the outbox for `ms` (rate limited), then sends it again in order. */
+  pause(ms) {
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+    if (this.pauseTimer !== null) this.timers.clearTimeout(this.pauseTimer);
+    this.pauseTimer = this.timers.setTimeout(() => {
+      this.pauseTimer = null;
+      this.pausedUntil = 0;
+      this.flush();
+    }, Math.max(0, this.pausedUntil - this.now()));
+  }
+
+  // ---- internals ----
+
+  setStatus(status) {
+    if (this.status === status) return;
+    this.status = status;
+    this.onStatus(status);
+  }
+
+  canFlush() {
+    return this.online && this.now() >= this.pausedUntil;
+  }
+
+  flush() {
+    if (!this.canFlush()) return;
+    for (const { frame } of this.outbox.values()) this.sendRaw(frame);
+  }
+
+  sendRaw(frame) {
+    try {
+      this.ws.send(encodeFrame(frame));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  connect() {
+    this.retryTimer = null;
+    this.dropSocket();
+    let ws;
+    try {
+      ws = new this.WebSocketImpl(this.url);
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.ws = ws;
+    this.welcomed = false;
+    ws.onopen = () => {
+      const { token, since } = this.auth();
+      this.lastFrameAt = this.now();
+      this.sendRaw(authFrame(token, since));
+    };
+    ws.onmessage = (event) => this.receive(event.data);
+    ws.onclose = (event) => this.closed(event.code);
+    ws.onerror = () => {};
+  }
+
+  receive(data) {
+    this.lastFrameAt = this.now();
+    const frame = parseServerFrame(data);
+    if (!frame || frame.t === 'pong') return;
+    if (frame.t === 'gone') {
+      this.finish(this.onGone);
+      return;
+    }
+    if (frame.t === 'welcome') {
+      this.welcomed = true;
+      this.everConnected = true;
+      this.attempt = 0;
+      this.setStatus(Status.CONNECTED);
+      this.startPing();
+      this.onFrame(frame);
+      this.flush();
+      return;
+    }
+    if (frame.t === 'ack') this.outbox.delete(frame.c);
+    if (frame.t === 'error' && frame.code === 'rate_limited' && frame.c !== undefined) {
+      this.pause(frame.retryAfterMs ?? 1000);
+    }
+    this.onFrame(frame);
+  }
+
+  closed(code) {
+    this.ws = null;
+    this.welcomed = false;
+    this.stopPing();
+    if (this.status === Status.STOPPED) return;
+    if (code === CLOSE_ROOM_DELETED) this.finish(this.onGone);
+    else if (code === CLOSE_POLICY) this.finish(this.onAuthRefused);
+    else {
+      this.setStatus(this.everConnected ? Status.RECONNECTING : Status.CONNECTING);
+      this.scheduleReconnect();
+    }
+  }
+
+  finish(callback) {
+    if (this.status === Status.STOPPED) return;
+    this.stop();
+    callback();
+  }
+
+  scheduleReconnect() {
+    const ceiling = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** this.attempt);
+    this.attempt = Math.min(this.attempt + 1, 30);
+    const delay = ceiling / 2 + this.random() * (ceiling / 2);
+    this.retryTimer = this.timers.setTimeout(() => this.connect(), delay);
+  }
+
+  startPing() {
+    this.stopPing();
+    this.pingTimer = this.timers.setInterval(() => {
+      if (this.now() - this.lastFrameAt > 2 * this.pingIntervalMs) {
+        // Nothing heard for two intervals: the socket is dead even if the browser has not noticed.
+        this.dropSocket();
+        this.stopPing();
+        this.setStatus(Status.RECONNECTING);
+        this.scheduleReconnect();
+      } else {
+        this.sendNow(pingFrame());
+      }
+    }, this.pingIntervalMs);
+  }
+
+  stopPing() {
+    if (this.pingTimer !== null) this.timers.clearInterval(this.pingTimer);
+    this.pingTimer = null;
+  }
+
+  clearTimers() {
+    this.stopPing();
+    for (const name of ['retryTimer', 'pauseTimer']) {
+      if (this[name] !== null) this.timers.clearTimeout(this[name]);
+      this[name] = null;
+    }
+    this.pausedUntil = 0;
+  }
+
+  dropSocket() {
+    const ws = this.ws;
+    this.ws = null;
+    this.welcomed = false;
+    if (!ws) return;
+    ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+    try {
+      ws.close(1000);
+    } catch {
+      // Already closing.
+    }
+  }
+}

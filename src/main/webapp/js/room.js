@@ -1,0 +1,439 @@
+// One open room: gets a session, loads history, keeps the WebSocket, turns frames into room state
+// and room state into the views, and carries out the person's actions (send, rename, leave, close).
+
+import { ApiError } from './api.js';
+import { ChatState, createThrottle, TYPING_VISIBLE_MS, typingText } from './chat.js';
+import { Connection, socketUrl } from './connection.js';
+import { deriveRoomId, deriveRoomKey } from './crypto.js';
+import { cleanNickname, randomNickname } from './nickname.js';
+import {
+  EnvelopeTooLargeError, MAX_TEXT_CHARS, openChat, openProfile, sealChat, sealProfile, typingFrame,
+} from './protocol.js';
+import { formatCode } from './roomcode.js';
+
+export const GONE_CLOSED = 'This room has been closed. Everything in it was deleted.';
+export const GONE_MISSING = 'This room no longer exists.';
+const HISTORY_PAGE = 50;
+const TYPING_THROTTLE_MS = 3000;
+const MAX_REFUSALS = 2;
+const RETRY_BASE_MS = 1000;
+const RETRY_MAX_MS = 10000;
+
+const ENVELOPE_ERRORS = {
+  history_full: 'This room cannot store more messages. Your message was not sent.',
+  too_large: 'That message is too large to send.',
+  bad_frame: 'The server could not read that message, so it was not sent.',
+};
+
+const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+export class Room {
+  /**
+   * @param {object} o
+   * @param {Uint8Array} o.codeBytes
+   * @param {object} o.api  from createApi()
+   * @param {import('./session-store.js').SessionStore} o.store
+   * @param {object} o.ui  { bar, messages, participants, composer, notice }
+   * @param {(text: string) => void} o.onGone  the room was deleted or does not exist
+   * @param {(notice?: string) => void} o.onExit  back to the landing view
+   */
+  constructor({ codeBytes, api, store, ui, onGone, onExit, WebSocketImpl }) {
+    this.codeBytes = codeBytes;
+    this.formatted = formatCode(codeBytes);
+    Object.assign(this, { api, store, ui, onGone, onExit });
+    this.chat = new ChatState();
+    this.session = null;
+    this.roomId = null;
+    this.key = null;
+    this.serverCounter = 0;
+    this.profileCounter = null;
+    this.refusals = 0;
+    this.noMoreEarlier = false;
+    this.loadingEarlier = false;
+    this.closed = false;
+    this.frames = Promise.resolve();
+    this.timers = new Set();
+    this.typingAllowed = createThrottle(TYPING_THROTTLE_MS);
+    this.connection = new Connection({
+      url: socketUrl(),
+      WebSocketImpl,
+      auth: () => ({ token: this.session.token, since: this.chat.since }),
+      onFrame: (frame) => {
+        this.frames = this.frames.then(() => this.handle(frame)).catch(() => {});
+      },
+      onStatus: (status) => this.ui.bar.setStatus(status),
+      onAuthRefused: () => this.refused(),
+      onGone: () => this.gone(GONE_CLOSED),
+    });
+  }
+
+  get inviteLink() {
+    return `${globalThis.location.origin}/#${this.formatted}`;
+  }
+
+  // ---- lifecycle ----
+
+  async enter() {
+    const { bar, composer } = this.ui;
+    bar.setCode(this.formatted);
+    bar.setStatus('connecting');
+    bar.setOwner(null);
+    bar.setBusy(false);
+    composer.setEnabled(false);
+    this.roomId = await deriveRoomId(this.codeBytes);
+    this.key = await deriveRoomKey(this.codeBytes);
+    const ready = await this.withRetries(async () => {
+      await this.ensureSession();
+      await this.loadNewest();
+    });
+    if (!ready) return;
+    composer.setEnabled(true);
+    this.connection.start();
+  }
+
+  /** Leaves the page's hold on the room (navigation); the session stays stored. */
+  dispose() {
+    this.closed = true;
+    this.connection.stop();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  later(fn, ms) {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (!this.closed) fn();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  /**
+   * Runs a REST step, retrying while the server is unreachable or busy, and joining again when the
+   * stored token is refused. Returns false when the room is gone or the step cannot succeed.
+   */
+  async withRetries(step) {
+    let attempt = 0;
+    let refusals = 0;
+    for (;;) {
+      if (this.closed) return false;
+      try {
+        await step();
+        return true;
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        if (error.status === 404) {
+          this.gone(GONE_MISSING);
+          return false;
+        }
+        if ((error.status === 401 || error.status === 403) && this.session && refusals < MAX_REFUSALS) {
+          refusals += 1;
+          this.dropSession();
+        } else if (error.status === 0 || error.status >= 500 || error.status === 429) {
+          const wait = error.retryAfterSeconds !== null
+            ? error.retryAfterSeconds * 1000
+            : Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** attempt) * (0.5 + Math.random() / 2);
+          attempt += 1;
+          this.ui.notice.show(error.status === 429
+            ? `The server is busy; trying again in ${Math.ceil(wait / 1000)} s.`
+            : 'The server cannot be reached; trying again…', { timeoutMs: wait + 1000 });
+          await sleep(wait);
+        } else {
+          this.dispose();
+          this.onExit(error.code === 'room_full'
+            ? 'This room is full.'
+            : `Could not enter the room: ${error.message}`);
+          return false;
+        }
+      }
+    }
+  }
+
+  async ensureSession() {
+    if (this.session) return;
+    let session = this.store.load(this.roomId);
+    if (!session) {
+      const grant = await this.api.joinRoom(this.roomId);
+      session = { ...grant, counter: 0, nick: '' };
+    }
+    if (!session.nick) session.nick = randomNickname();
+    this.session = session;
+    this.store.save(this.roomId, session);
+    this.chat.selfId = session.sessionId;
+    this.ui.composer.setNickname(session.nick);
+    this.ui.bar.setOwner(session.owner);
+  }
+
+  dropSession() {
+    this.store.remove(this.roomId);
+    this.session = null;
+    this.serverCounter = 0;
+  }
+
+  async loadNewest() {
+    if (this.chat.lowest > 0) return;
+    const page = await this.api.history(this.roomId, this.session.token, { limit: HISTORY_PAGE });
+    await this.addStored(page.messages);
+    this.noMoreEarlier = !page.hasMore;
+    this.updateEarlier();
+  }
+
+  /** The server refused the token on the WebSocket: join again as a new participant. */
+  async refused() {
+    this.refusals += 1;
+    if (this.refusals > MAX_REFUSALS) {
+      this.ui.bar.setStatus('stopped');
+      this.ui.notice.show('The server keeps refusing this session. Leave and join the room again.');
+      return;
+    }
+    const unsent = this.connection.takeOutbox();
+    this.dropSession();
+    if (!await this.withRetries(() => this.ensureSession())) return;
+    for (const { c, meta } of unsent) {
+      this.chat.removePending(c);
+      this.ui.messages.removePending(c);
+      await this.queueChat(meta);
+    }
+    this.connection.start();
+  }
+
+  gone(text) {
+    if (this.closed) return;
+    this.dispose();
+    if (this.roomId) this.store.remove(this.roomId);
+    this.ui.bar.setStatus('closed');
+    this.onGone(text);
+  }
+
+  // ---- frames from the server ----
+
+  async handle(frame) {
+    if (this.closed) return;
+    switch (frame.t) {
+      case 'welcome': return this.welcome(frame);
+      case 'msg': return this.addStored([frame]);
+      case 'profile': return this.applyProfiles([frame]);
+      case 'presence':
+        this.chat.setOnline(frame.online);
+        this.renderPeople();
+        return this.renderTyping();
+      case 'typing':
+        this.chat.noteTyping(frame.from, Date.now());
+        this.renderTyping();
+        return this.later(() => this.renderTyping(), TYPING_VISIBLE_MS + 50);
+      case 'error': return this.serverError(frame);
+      default: return undefined;
+    }
+  }
+
+  async welcome(frame) {
+    const { session, chat } = this;
+    this.refusals = 0;
+    chat.selfId = frame.sessionId;
+    chat.ownerId = frame.ownerId;
+    session.sessionId = frame.sessionId;
+    session.owner = frame.owner;
+    this.serverCounter = frame.maxCounter;
+    session.counter = Math.max(session.counter, frame.maxCounter);
+    this.store.save(this.roomId, session);
+    this.ui.bar.setOwner(frame.owner);
+    await this.applyProfiles(frame.profiles);
+    this.renderPeople();
+    await this.sendProfile();
+  }
+
+  /** Opens chat envelopes (a live frame or a history page) and shows the new ones. */
+  async addStored(frames) {
+    const fresh = frames.filter((f) => this.chat.isNewSeq(f.seq));
+    const bodies = await Promise.all(fresh.map((f) => openChat(this.key, this.roomId, f)));
+    if (this.closed) return;
+    const shown = [];
+    fresh.forEach((frame, i) => {
+      const message = this.chat.receive(frame, bodies[i]);
+      if (!message) return;
+      const own = this.chat.isOwn(message);
+      if (own) this.ui.messages.removePending(message.c);
+      shown.push({ message, own, nick: this.chat.nickOf(message.from, message.nick) });
+    });
+    this.ui.messages.add(shown);
+    this.updateEarlier();
+    this.renderTyping();
+  }
+
+  async applyProfiles(envelopes) {
+    const bodies = await Promise.all(envelopes.map((p) => openProfile(this.key, this.roomId, p)));
+    if (this.closed) return;
+    envelopes.forEach((p, i) => {
+      if (bodies[i] && this.chat.applyProfile(p.from, p.c, bodies[i].nick)) {
+        this.ui.messages.renameAuthor(p.from, this.chat.nickOf(p.from));
+      }
+    });
+    this.renderPeople();
+  }
+
+  serverError(error) {
+    const { notice, messages, composer } = this.ui;
+    if (error.code === 'rate_limited') {
+      const seconds = Math.max(1, Math.ceil((error.retryAfterMs ?? 1000) / 1000));
+      notice.show(`You are sending too fast; try again in ${seconds} s.`, { timeoutMs: seconds * 1000 + 1500 });
+      if (error.c !== undefined && error.c === this.profileCounter) {
+        this.later(() => this.sendProfile(), error.retryAfterMs ?? 1000);
+      }
+      return;
+    }
+    const entry = error.c !== undefined ? this.connection.drop(error.c) : undefined;
+    if (entry) {
+      this.chat.removePending(error.c);
+      if (composer.restore(entry.meta.text)) messages.removePending(error.c);
+      else messages.markPendingFailed(error.c);
+    }
+    notice.show(ENVELOPE_ERRORS[error.code] ?? (error.message || 'The server refused a request.'));
+  }
+
+  // ---- rendering ----
+
+  renderPeople() {
+    this.ui.participants.render(this.chat.participants());
+  }
+
+  renderTyping() {
+    this.ui.composer.setTyping(typingText(this.chat.typists(Date.now())));
+  }
+
+  updateEarlier() {
+    this.ui.messages.setEarlier({
+      visible: this.chat.hasEarlier && !this.noMoreEarlier,
+      busy: this.loadingEarlier,
+    });
+  }
+
+  // ---- the person's actions ----
+
+  /** Sends a chat message. Resolves false when it was refused (the composer then keeps the text). */
+  async send(text) {
+    if (this.closed || !this.session) return false;
+    if (text.length > MAX_TEXT_CHARS) {
+      this.ui.notice.show(`A message can have at most ${MAX_TEXT_CHARS} characters; this one has ${text.length}.`);
+      return false;
+    }
+    try {
+      await this.queueChat({ text, nick: this.session.nick, sentAt: Date.now() });
+      return true;
+    } catch (error) {
+      if (!(error instanceof EnvelopeTooLargeError)) throw error;
+      this.ui.notice.show('This message is too large to send once encrypted. Please shorten it.');
+      return false;
+    }
+  }
+
+  /** Seals a chat payload under a fresh counter and hands it to the outbox, which sends it until acked. */
+  async queueChat(payload) {
+    const counter = this.store.nextCounter(this.roomId, this.session, this.serverCounter);
+    const frame = await sealChat(this.key, this.sender(counter), payload);
+    this.chat.addPending({ c: counter, ...payload });
+    this.ui.messages.addPending({ c: counter, ...payload });
+    this.connection.enqueue(counter, frame, payload);
+  }
+
+  sender(counter) {
+    return { roomId: this.roomId, sessionId: this.session.sessionId, counter };
+  }
+
+  typing() {
+    if (this.connection.online && this.typingAllowed()) this.connection.sendNow(typingFrame());
+  }
+
+  async rename(typed) {
+    if (!this.session) return;
+    const nick = cleanNickname(typed) || this.session.nick;
+    this.ui.composer.setNickname(nick);
+    if (nick === this.session.nick) return;
+    this.session.nick = nick;
+    this.store.save(this.roomId, this.session);
+    await this.sendProfile();
+  }
+
+  /** Sends the own nickname as an encrypted profile (on every welcome and on each change). */
+  async sendProfile() {
+    if (!this.connection.online) return;
+    const { nick } = this.session;
+    const counter = this.store.nextCounter(this.roomId, this.session, this.serverCounter);
+    const frame = await sealProfile(this.key, this.sender(counter), { nick });
+    this.profileCounter = counter;
+    this.connection.sendNow(frame);
+    if (this.chat.applyProfile(this.session.sessionId, counter, nick)) {
+      this.ui.messages.renameAuthor(this.session.sessionId, nick);
+      this.renderPeople();
+    }
+  }
+
+  async loadEarlier() {
+    if (this.loadingEarlier || !this.chat.hasEarlier || !this.session) return;
+    this.loadingEarlier = true;
+    this.updateEarlier();
+    try {
+      const page = await this.api.history(this.roomId, this.session.token, {
+        before: this.chat.lowest, limit: HISTORY_PAGE,
+      });
+      await this.addStored(page.messages);
+      if (!page.hasMore) this.noMoreEarlier = true;
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      if (error.status === 404) this.gone(GONE_CLOSED);
+      else this.ui.notice.show('Earlier messages could not be loaded. Try again in a moment.', { timeoutMs: 8000 });
+    } finally {
+      this.loadingEarlier = false;
+      if (!this.closed) this.updateEarlier();
+    }
+  }
+
+  async leave() {
+    if (!this.session) return;
+    this.ui.bar.setBusy(true);
+    try {
+      await this.api.leave(this.session.token);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      if (error.status !== 401 && error.status !== 404) {
+        this.ui.notice.show('Could not leave the room right now. Try again in a moment.', { timeoutMs: 8000 });
+        this.ui.bar.setBusy(false);
+        return;
+      }
+    }
+    this.dispose();
+    this.store.remove(this.roomId);
+    this.onExit();
+  }
+
+  async close() {
+    if (!this.session || !await this.ui.bar.confirmClose()) return;
+    this.ui.bar.setBusy(true);
+    try {
+      await this.api.closeRoom(this.roomId, this.session.token);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      if (error.status !== 404) {
+        this.ui.notice.show(error.code === 'not_owner'
+          ? 'Only the owner can close this room.'
+          : 'Could not close the room right now. Try again in a moment.', { timeoutMs: 8000 });
+        this.ui.bar.setBusy(false);
+        return;
+      }
+    }
+    this.gone(GONE_CLOSED);
+  }
+
+  async copyInvite() {
+    const link = this.inviteLink;
+    try {
+      await globalThis.navigator.clipboard.writeText(link);
+      this.ui.bar.showCopied();
+    } catch {
+      this.ui.bar.showCopyFallback(link);
+    }
+  }
+
+  /** The browser is back online: reconnect now rather than after the backoff. */
+  nudge() {
+    this.connection.nudge();
+  }
+}

@@ -1,0 +1,21 @@
+// The notice shown instead of the room when it no longer exists (#room-gone).
+
+import { byId } from './dom.js';
+
+export function createGoneView({ onBack }) {
+  const section = byId('room-gone');
+  const text = byId('room-gone-text');
+  const back = byId('back-home');
+  back.addEventListener('click', () => onBack());
+  return {
+    show(message) {
+      text.textContent = message;
+      section.hidden = false;
+      back.focus();
+    },
+    hide() {
+      section.hidden = true;
+      text.textContent = '';
+    },
+  };
+}

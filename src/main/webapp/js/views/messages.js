@@ -1,0 +1,138 @@
+// The message list (#messages): stored messages in seq order, then own messages still being sent.
+
+import { linkify } from '../linkify.js';
+import { byId, el } from './dom.js';
+
+const NEAR_BOTTOM_PX = 80;
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+  month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
+});
+
+function formatTime(ms) {
+  const date = new Date(ms);
+  return date.toDateString() === new Date().toDateString() ? timeFormat.format(date) : dateTimeFormat.format(date);
+}
+
+/** Message text as text nodes and http(s) links; newlines are kept by CSS (white-space: pre-wrap). */
+function textBody(text) {
+  const body = el('p', { className: 'message-text' });
+  for (const part of linkify(text)) {
+    if (part.type === 'link') {
+      const a = el('a', { text: part.value, attrs: { rel: 'noopener noreferrer nofollow', target: '_blank' } });
+      a.href = part.value;
+      body.append(a);
+    } else {
+      body.append(document.createTextNode(part.value));
+    }
+  }
+  return body;
+}
+
+function header(nick, own, time) {
+  return el('p', { className: 'message-meta' },
+    el('span', { className: 'message-author', text: nick }),
+    own ? el('span', { className: 'you-tag', text: '(you)' }) : null,
+    time);
+}
+
+export function createMessageList({ onLoadEarlier }) {
+  const list = byId('messages');
+  const earlier = byId('load-earlier');
+  const bySeq = new Map(); // seq -> element
+  const pendingByC = new Map(); // c -> element
+  let highestSeq = 0;
+
+  earlier.addEventListener('click', () => onLoadEarlier());
+
+  const nearBottom = () => list.scrollHeight - list.scrollTop - list.clientHeight < NEAR_BOTTOM_PX;
+  const scrollToBottom = () => {
+    list.scrollTop = list.scrollHeight;
+  };
+
+  function messageElement(message, { own, nick }) {
+    const time = el('time', { text: formatTime(message.at), attrs: { datetime: new Date(message.at).toISOString() } });
+    return el('article', {
+      className: own ? 'message own' : 'message',
+      dataset: { seq: String(message.seq), from: message.from },
+    }, header(nick, own, time), textBody(message.text));
+  }
+
+  function firstPending() {
+    return pendingByC.values().next().value ?? null;
+  }
+
+  function insert(node, seq) {
+    if (seq > highestSeq) {
+      highestSeq = seq;
+      list.insertBefore(node, firstPending());
+      return;
+    }
+    let before = null;
+    for (const [s, element] of bySeq) {
+      if (s > seq && (before === null || s < Number(before.dataset.seq))) before = element;
+    }
+    list.insertBefore(node, before ?? firstPending());
+  }
+
+  return {
+    /** Adds stored messages, each `{ message, own, nick }`; keeps the reader's place when they land above. */
+    add(items) {
+      const stick = nearBottom();
+      const anchor = list.firstElementChild;
+      const anchorTop = anchor ? anchor.offsetTop - list.scrollTop : 0;
+      let ownAdded = false;
+      for (const { message, own, nick } of items) {
+        if (bySeq.has(message.seq)) continue;
+        const node = messageElement(message, { own, nick });
+        insert(node, message.seq);
+        bySeq.set(message.seq, node);
+        ownAdded ||= own;
+      }
+      if (stick || ownAdded) scrollToBottom();
+      else if (anchor) list.scrollTop = anchor.offsetTop - anchorTop;
+    },
+
+    addPending({ c, text, nick }) {
+      const node = el('article', { className: 'message-pending own', dataset: { pendingC: String(c) } },
+        header(nick, true, el('span', { className: 'pending-state', text: 'Sending…' })),
+        textBody(text));
+      pendingByC.set(c, node);
+      list.append(node);
+      scrollToBottom();
+    },
+
+    markPendingFailed(c) {
+      const node = pendingByC.get(c);
+      if (!node) return;
+      node.classList.add('failed');
+      node.querySelector('.pending-state').textContent = 'Not sent';
+    },
+
+    removePending(c) {
+      const node = pendingByC.get(c);
+      pendingByC.delete(c);
+      if (node) node.remove();
+    },
+
+    renameAuthor(from, nick) {
+      for (const node of bySeq.values()) {
+        if (node.dataset.from === from) node.querySelector('.message-author').textContent = nick;
+      }
+    },
+
+    setEarlier({ visible, busy = false }) {
+      earlier.hidden = !visible;
+      earlier.disabled = busy;
+      earlier.setAttribute('aria-busy', String(busy));
+    },
+
+    clear() {
+      list.replaceChildren();
+      bySeq.clear();
+      pendingByC.clear();
+      highestSeq = 0;
+      earlier.hidden = true;
+    },
+  };
+}

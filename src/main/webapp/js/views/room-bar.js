@@ -1,0 +1,79 @@
+// The room's header: its code, connection status, invite link copying, and leave / close controls.
+
+import { byId } from './dom.js';
+
+const STATUS_TEXT = {
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  reconnecting: 'Reconnecting…',
+  stopped: 'Disconnected',
+  closed: 'Closed',
+};
+
+export function createRoomBar({ onCopyInvite, onLeave, onClose }) {
+  const code = byId('room-code-display');
+  const status = byId('status');
+  const copyButton = byId('copy-invite');
+  const leaveButton = byId('leave-room');
+  const closeButton = byId('close-room');
+  const feedback = byId('copy-feedback');
+  const fallback = byId('invite-fallback');
+  const fallbackInput = byId('invite-link');
+  const dialog = byId('close-dialog');
+  let feedbackTimer = null;
+
+  copyButton.addEventListener('click', () => onCopyInvite());
+  leaveButton.addEventListener('click', () => onLeave());
+  closeButton.addEventListener('click', () => onClose());
+
+  function setFeedback(text) {
+    if (feedbackTimer !== null) clearTimeout(feedbackTimer);
+    feedback.textContent = text;
+    feedbackTimer = setTimeout(() => {
+      feedback.textContent = '';
+      feedbackTimer = null;
+    }, 6000);
+  }
+
+  return {
+    setCode(formatted) {
+      code.textContent = formatted;
+      fallback.hidden = true;
+      fallbackInput.value = '';
+      feedback.textContent = '';
+    },
+    setStatus(state) {
+      status.textContent = STATUS_TEXT[state] ?? state;
+      status.dataset.state = state;
+    },
+    /** owner: true → "Close room"; false → "Leave room"; null → neither (not known yet). */
+    setOwner(owner) {
+      closeButton.hidden = owner !== true;
+      leaveButton.hidden = owner !== false;
+    },
+    setBusy(busy) {
+      closeButton.disabled = busy;
+      leaveButton.disabled = busy;
+    },
+    showCopied() {
+      fallback.hidden = true;
+      setFeedback('Invite link copied.');
+    },
+    /** The clipboard is not available: show the link selected so that it can be copied by hand. */
+    showCopyFallback(link) {
+      fallbackInput.value = link;
+      fallback.hidden = false;
+      fallbackInput.focus();
+      fallbackInput.select();
+      setFeedback('Copying is not available here: the link is selected, copy it with Ctrl+C or ⌘C.');
+    },
+    /** Asks for confirmation in a modal dialog; resolves true when confirmed. */
+    confirmClose() {
+      return new Promise((resolve) => {
+        dialog.addEventListener('close', () => resolve(dialog.returnValue === 'confirm'), { once: true });
+        dialog.returnValue = '';
+        dialog.showModal();
+      });
+    },
+  };
+}
