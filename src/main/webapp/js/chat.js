@@ -1,5 +1,5 @@
 // Room state: messages keyed by seq, replay and duplicate detection, contiguous-seq tracking,
-// pending own messages, nicknames from profiles, who is online and who is typing. No DOM, no I/O.
+// nicknames from profiles, who is online and who is typing. No DOM, no I/O.
 
 export const TYPING_VISIBLE_MS = 5000;
 export const UNKNOWN_NICK = 'Anonymous';
@@ -11,7 +11,6 @@ export class ChatState {
     this.envelopes = new Set(); // "from:c" of accepted chat envelopes
     this.lowest = 0; // lowest seq processed (0: none)
     this.contiguous = 0; // top of the gap-free run starting at `lowest`
-    this.pending = new Map(); // c -> { c, text, nick, sentAt, failed }
     this.profiles = new Map(); // sessionId -> { nick, c }
     this.online = new Set();
     this.typing = new Map(); // sessionId -> visible until (ms)
@@ -40,7 +39,6 @@ export class ChatState {
     const message = { seq, from, c, at, text: body.text, nick: body.nick, sentAt: body.sentAt };
     this.messages.set(seq, message);
     this.typing.delete(from);
-    if (from === this.selfId) this.pending.delete(c);
     return message;
   }
 
@@ -71,24 +69,6 @@ export class ChatState {
     return message.from === this.selfId;
   }
 
-  // ---- own messages not yet stored ----
-
-  addPending(entry) {
-    this.pending.set(entry.c, { ...entry, failed: false });
-  }
-
-  markFailed(c) {
-    const entry = this.pending.get(c);
-    if (entry) entry.failed = true;
-    return entry;
-  }
-
-  removePending(c) {
-    const entry = this.pending.get(c);
-    this.pending.delete(c);
-    return entry;
-  }
-
   // ---- people ----
 
   /** Applies a profile when its counter is not older than the last applied one of that sender. */
@@ -109,7 +89,7 @@ export class ChatState {
     for (const id of this.typing.keys()) if (!this.online.has(id)) this.typing.delete(id);
   }
 
-  /** Everyone known in the room: online first, then by nickname. */
+  /** Everyone known in the room: oneself first, then those online, then by nickname. */
   participants() {
     const ids = new Set([...this.profiles.keys(), ...this.online]);
     if (this.selfId) ids.add(this.selfId);
@@ -121,7 +101,8 @@ export class ChatState {
         owner: id === this.ownerId,
         self: id === this.selfId,
       }))
-      .sort((a, b) => Number(b.online) - Number(a.online) || a.nick.localeCompare(b.nick) || a.id.localeCompare(b.id));
+      .sort((a, b) => Number(b.self) - Number(a.self) || Number(b.online) - Number(a.online)
+        || a.nick.localeCompare(b.nick) || a.id.localeCompare(b.id));
   }
 
   noteTyping(from, now) {

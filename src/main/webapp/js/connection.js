@@ -1,6 +1,10 @@
 // One WebSocket to /ws: authenticates with the first frame, resumes from the highest contiguous seq,
 // reconnects with capped exponential backoff and jitter, keeps an outbox of sealed chat frames until
 // the server acknowledges them, and pings to keep the connection alive.
+//
+// The outbox sends one frame at a time and the next one after the ack, so that messages are stored in
+// the order they were written even when the server refuses one for a while (rate limit) and it is
+// sent again. A resend is always the same frame with the same counter: the server stores it once.
 
 import { authFrame, encodeFrame, parseServerFrame, pingFrame } from './protocol.js';
 
@@ -13,7 +17,11 @@ export const Status = Object.freeze({
 
 const OPEN = 1;
 export const CLOSE_POLICY = 1008;
+export const CLOSE_SESSION_ENDED = 4001;
 export const CLOSE_ROOM_DELETED = 4404;
+/** Envelope errors after which the same frame is sent again once the wait is over. */
+const RETRYABLE = new Set(['rate_limited', 'unavailable']);
+const DEFAULT_RETRY_MS = 1000;
 
 export function socketUrl(loc = globalThis.location) {
   return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/ws`;
@@ -24,21 +32,23 @@ export class Connection {
    * @param {object} o
    * @param {string} o.url
    * @param {() => {token: string, since: number}} o.auth  read at every (re)connect
-   * @param {(frame: object) => void} o.onFrame  every valid server frame except pong
+   * @param {(frame: object) => void} o.onFrame  every valid server frame except pong and gone
    * @param {(status: string) => void} [o.onStatus]
    * @param {() => void} [o.onAuthRefused]  close 1008: the token was refused; the connection stops
    * @param {() => void} [o.onGone]  `gone` frame or close 4404; the connection stops
+   * @param {() => void} [o.onSessionEnded]  close 4001: this session left the room (e.g. in another tab)
    */
   constructor({
-    url, auth, onFrame, onStatus = () => {}, onAuthRefused = () => {}, onGone = () => {},
+    url, auth, onFrame, onStatus = () => {}, onAuthRefused = () => {}, onGone = () => {}, onSessionEnded = () => {},
     WebSocketImpl = globalThis.WebSocket, timers = globalThis, random = Math.random, now = Date.now,
-    pingIntervalMs = 20000, baseBackoffMs = 500, maxBackoffMs = 10000,
+    pingIntervalMs = 20000, baseBackoffMs = 500, maxBackoffMs = 10000, ackTimeoutMs = 10000,
   }) {
     Object.assign(this, {
-      url, auth, onFrame, onStatus, onAuthRefused, onGone, WebSocketImpl, timers, random, now,
-      pingIntervalMs, baseBackoffMs, maxBackoffMs,
+      url, auth, onFrame, onStatus, onAuthRefused, onGone, onSessionEnded, WebSocketImpl, timers, random, now,
+      pingIntervalMs, baseBackoffMs, maxBackoffMs, ackTimeoutMs,
     });
-    this.outbox = new Map(); // c -> { c, frame, meta }, in insertion (= counter) order
+    this.outbox = new Map(); // c -> { c, frame, meta }, oldest first
+    this.inFlight = null; // counter of the outbox frame sent and not yet acked
     this.ws = null;
     this.status = Status.STOPPED;
     this.welcomed = false;
@@ -47,6 +57,7 @@ export class Connection {
     this.retryTimer = null;
     this.pingTimer = null;
     this.pauseTimer = null;
+    this.ackTimer = null;
     this.pausedUntil = 0;
     this.lastFrameAt = 0;
   }
@@ -77,16 +88,18 @@ export class Connection {
     return this.welcomed && this.ws !== null && this.ws.readyState === OPEN;
   }
 
-  /** Queues a sealed chat frame under its counter and sends it when possible; it stays until acked. */
+  /** Queues a sealed chat frame under its counter; it is sent when its turn comes and kept until acked. */
   enqueue(c, frame, meta) {
     this.outbox.set(c, { c, frame, meta });
-    if (this.canFlush()) this.sendRaw(frame);
+    this.pump();
   }
 
-  /** Removes an outbox entry and returns it (on ack, or when the server refuses it for good). */
+  /** Removes an outbox entry for good (the server refused it) and returns it. */
   drop(c) {
     const entry = this.outbox.get(c);
     this.outbox.delete(c);
+    if (this.inFlight === c) this.settle();
+    this.pump();
     return entry;
   }
 
@@ -94,23 +107,13 @@ export class Connection {
   takeOutbox() {
     const entries = [...this.outbox.values()];
     this.outbox.clear();
+    this.settle();
     return entries;
   }
 
   /** Sends a frame that need not survive a disconnect (typing, profile). Returns whether it went out. */
   sendNow(frame) {
     return this.online ? this.sendRaw(frame) : false;
-  }
-
-  /** Holds the outbox for `ms` (rate limited), then sends it again in order. */
-  pause(ms) {
-    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
-    if (this.pauseTimer !== null) this.timers.clearTimeout(this.pauseTimer);
-    this.pauseTimer = this.timers.setTimeout(() => {
-      this.pauseTimer = null;
-      this.pausedUntil = 0;
-      this.flush();
-    }, Math.max(0, this.pausedUntil - this.now()));
   }
 
   // ---- internals ----
@@ -121,13 +124,38 @@ export class Connection {
     this.onStatus(status);
   }
 
-  canFlush() {
-    return this.online && this.now() >= this.pausedUntil;
+  /** Sends the oldest outbox frame when connected, not held back, and nothing else awaits its ack. */
+  pump() {
+    if (!this.online || this.now() < this.pausedUntil || this.inFlight !== null) return;
+    const head = this.outbox.values().next().value;
+    if (!head) return;
+    this.inFlight = head.c;
+    this.sendRaw(head.frame);
+    // No ack in time (a lost frame or a stuck server): send the same frame again.
+    this.ackTimer = this.timers.setTimeout(() => {
+      this.ackTimer = null;
+      this.inFlight = null;
+      this.pump();
+    }, this.ackTimeoutMs);
   }
 
-  flush() {
-    if (!this.canFlush()) return;
-    for (const { frame } of this.outbox.values()) this.sendRaw(frame);
+  /** Nothing is awaiting an ack any more. */
+  settle() {
+    this.inFlight = null;
+    if (this.ackTimer !== null) this.timers.clearTimeout(this.ackTimer);
+    this.ackTimer = null;
+  }
+
+  /** Holds the outbox for `ms` (rate limited, or the server could not store), then sends it again in order. */
+  pause(ms) {
+    this.settle();
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+    if (this.pauseTimer !== null) this.timers.clearTimeout(this.pauseTimer);
+    this.pauseTimer = this.timers.setTimeout(() => {
+      this.pauseTimer = null;
+      this.pausedUntil = 0;
+      this.pump();
+    }, Math.max(0, this.pausedUntil - this.now()));
   }
 
   sendRaw(frame) {
@@ -150,7 +178,6 @@ export class Connection {
       return;
     }
     this.ws = ws;
-    this.welcomed = false;
     ws.onopen = () => {
       const { token, since } = this.auth();
       this.lastFrameAt = this.now();
@@ -176,23 +203,29 @@ export class Connection {
       this.setStatus(Status.CONNECTED);
       this.startPing();
       this.onFrame(frame);
-      this.flush();
+      this.pump();
       return;
     }
-    if (frame.t === 'ack') this.outbox.delete(frame.c);
-    if (frame.t === 'error' && frame.code === 'rate_limited' && frame.c !== undefined) {
-      this.pause(frame.retryAfterMs ?? 1000);
+    if (frame.t === 'ack') {
+      this.outbox.delete(frame.c);
+      if (this.inFlight === frame.c) this.settle();
+    }
+    if (frame.t === 'error' && RETRYABLE.has(frame.code) && this.outbox.has(frame.c)) {
+      this.pause(frame.retryAfterMs ?? DEFAULT_RETRY_MS);
     }
     this.onFrame(frame);
+    if (frame.t === 'ack') this.pump();
   }
 
   closed(code) {
     this.ws = null;
     this.welcomed = false;
+    this.settle();
     this.stopPing();
     if (this.status === Status.STOPPED) return;
     if (code === CLOSE_ROOM_DELETED) this.finish(this.onGone);
     else if (code === CLOSE_POLICY) this.finish(this.onAuthRefused);
+    else if (code === CLOSE_SESSION_ENDED) this.finish(this.onSessionEnded);
     else {
       this.setStatus(this.everConnected ? Status.RECONNECTING : Status.CONNECTING);
       this.scheduleReconnect();
@@ -234,6 +267,7 @@ export class Connection {
 
   clearTimers() {
     this.stopPing();
+    this.settle();
     for (const name of ['retryTimer', 'pauseTimer']) {
       if (this[name] !== null) this.timers.clearTimeout(this[name]);
       this[name] = null;
@@ -245,6 +279,7 @@ export class Connection {
     const ws = this.ws;
     this.ws = null;
     this.welcomed = false;
+    this.settle();
     if (!ws) return;
     ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
     try {

@@ -8,10 +8,8 @@ export const VERSION = 'sotto/v1';
 export const MAX_TEXT_CHARS = 4000;
 export const MAX_NICK_CHARS = 40;
 export const MAX_CT_BYTES = { chat: 16384, profile: 1024 };
-export const MAX_FRAME_BYTES = 24576;
 
 const ID_BYTES = 16;
-const ROOM_ID_BYTES = 32;
 const TOKEN_BYTES = 32;
 const IV_BYTES = 12;
 
@@ -20,7 +18,6 @@ export class EnvelopeTooLargeError extends Error {}
 // ---- field checks ----
 
 export const isSessionId = (v) => isBase64UrlOfLength(v, ID_BYTES);
-export const isRoomId = (v) => isBase64UrlOfLength(v, ROOM_ID_BYTES);
 export const isToken = (v) => isBase64UrlOfLength(v, TOKEN_BYTES);
 export const isCounter = (v) => Number.isSafeInteger(v) && v >= 1;
 const isSeq = (v) => Number.isSafeInteger(v) && v >= 1;

@@ -19,6 +19,7 @@ const MAX_REFUSALS = 2;
 const RETRY_BASE_MS = 1000;
 const RETRY_MAX_MS = 10000;
 
+const RETRYABLE = new Set(['rate_limited', 'unavailable']);
 const ENVELOPE_ERRORS = {
   history_full: 'This room cannot store more messages. Your message was not sent.',
   too_large: 'That message is too large to send.',
@@ -37,12 +38,13 @@ export class Room {
    * @param {(text: string) => void} o.onGone  the room was deleted or does not exist
    * @param {(notice?: string) => void} o.onExit  back to the landing view
    */
-  constructor({ codeBytes, api, store, ui, onGone, onExit, WebSocketImpl }) {
+  constructor({ codeBytes, api, store, ui, onGone, onExit }) {
     this.codeBytes = codeBytes;
     this.formatted = formatCode(codeBytes);
     Object.assign(this, { api, store, ui, onGone, onExit });
     this.chat = new ChatState();
     this.session = null;
+    this.previousNick = '';
     this.roomId = null;
     this.key = null;
     this.serverCounter = 0;
@@ -56,7 +58,6 @@ export class Room {
     this.typingAllowed = createThrottle(TYPING_THROTTLE_MS);
     this.connection = new Connection({
       url: socketUrl(),
-      WebSocketImpl,
       auth: () => ({ token: this.session.token, since: this.chat.since }),
       onFrame: (frame) => {
         this.frames = this.frames.then(() => this.handle(frame)).catch(() => {});
@@ -64,6 +65,7 @@ export class Room {
       onStatus: (status) => this.ui.bar.setStatus(status),
       onAuthRefused: () => this.refused(),
       onGone: () => this.gone(GONE_CLOSED),
+      onSessionEnded: () => this.ended(),
     });
   }
 
@@ -86,7 +88,7 @@ export class Room {
       await this.ensureSession();
       await this.loadNewest();
     });
-    if (!ready) return;
+    if (!ready || this.closed) return;
     composer.setEnabled(true);
     this.connection.start();
   }
@@ -153,7 +155,7 @@ export class Room {
     let session = this.store.load(this.roomId);
     if (!session) {
       const grant = await this.api.joinRoom(this.roomId);
-      session = { ...grant, counter: 0, nick: '' };
+      session = { ...grant, counter: 0, nick: this.previousNick };
     }
     if (!session.nick) session.nick = randomNickname();
     this.session = session;
@@ -163,7 +165,9 @@ export class Room {
     this.ui.bar.setOwner(session.owner);
   }
 
+  /** Forgets a refused session; the nickname is kept for the next one. */
   dropSession() {
+    this.previousNick = this.session ? this.session.nick : this.previousNick;
     this.store.remove(this.roomId);
     this.session = null;
     this.serverCounter = 0;
@@ -182,18 +186,25 @@ export class Room {
     this.refusals += 1;
     if (this.refusals > MAX_REFUSALS) {
       this.ui.bar.setStatus('stopped');
-      this.ui.notice.show('The server keeps refusing this session. Leave and join the room again.');
+      this.ui.notice.show('The server keeps refusing this session. Reload the page to try again.');
       return;
     }
     const unsent = this.connection.takeOutbox();
     this.dropSession();
-    if (!await this.withRetries(() => this.ensureSession())) return;
+    if (!await this.withRetries(() => this.ensureSession()) || this.closed) return;
     for (const { c, meta } of unsent) {
-      this.chat.removePending(c);
       this.ui.messages.removePending(c);
       await this.queueChat(meta);
     }
-    this.connection.start();
+    if (!this.closed) this.connection.start();
+  }
+
+  /** This session left the room elsewhere (another tab): do not join again behind the person's back. */
+  ended() {
+    if (this.closed) return;
+    this.dispose();
+    this.store.remove(this.roomId);
+    this.onExit('You left this room.');
   }
 
   gone(text) {
@@ -272,17 +283,22 @@ export class Room {
 
   serverError(error) {
     const { notice, messages, composer } = this.ui;
-    if (error.code === 'rate_limited') {
-      const seconds = Math.max(1, Math.ceil((error.retryAfterMs ?? 1000) / 1000));
-      notice.show(`You are sending too fast; try again in ${seconds} s.`, { timeoutMs: seconds * 1000 + 1500 });
-      if (error.c !== undefined && error.c === this.profileCounter) {
-        this.later(() => this.sendProfile(), error.retryAfterMs ?? 1000);
-      }
+    const retryMs = error.retryAfterMs ?? 1000;
+    if (error.c !== undefined && error.c === this.profileCounter) {
+      // The nickname is sent again by itself; no need to bother the person.
+      if (RETRYABLE.has(error.code)) this.later(() => this.sendProfile(), retryMs);
+      return;
+    }
+    if (RETRYABLE.has(error.code)) {
+      // A chat frame still in the outbox is sent again by the connection once the wait is over.
+      const seconds = Math.max(1, Math.ceil(retryMs / 1000));
+      notice.show(error.code === 'rate_limited'
+        ? `You are sending too fast; try again in ${seconds} s.`
+        : `The server could not store your message; trying again in ${seconds} s.`, { timeoutMs: retryMs + 1500 });
       return;
     }
     const entry = error.c !== undefined ? this.connection.drop(error.c) : undefined;
     if (entry) {
-      this.chat.removePending(error.c);
       if (composer.restore(entry.meta.text)) messages.removePending(error.c);
       else messages.markPendingFailed(error.c);
     }
@@ -329,7 +345,6 @@ export class Room {
   async queueChat(payload) {
     const counter = this.store.nextCounter(this.roomId, this.session, this.serverCounter);
     const frame = await sealChat(this.key, this.sender(counter), payload);
-    this.chat.addPending({ c: counter, ...payload });
     this.ui.messages.addPending({ c: counter, ...payload });
     this.connection.enqueue(counter, frame, payload);
   }
@@ -389,6 +404,8 @@ export class Room {
   async leave() {
     if (!this.session) return;
     this.ui.bar.setBusy(true);
+    // Stop first: the server closes this session's socket, which must not look like a refused token.
+    this.connection.stop();
     try {
       await this.api.leave(this.session.token);
     } catch (error) {
@@ -396,6 +413,7 @@ export class Room {
       if (error.status !== 401 && error.status !== 404) {
         this.ui.notice.show('Could not leave the room right now. Try again in a moment.', { timeoutMs: 8000 });
         this.ui.bar.setBusy(false);
+        this.connection.start();
         return;
       }
     }

@@ -16,7 +16,3 @@ export function el(tag, { className, text, dataset, attrs } = {}, ...children) {
 export function byId(id) {
   return document.getElementById(id);
 }
-
-export function show(node, visible = true) {
-  node.hidden = !visible;
-}

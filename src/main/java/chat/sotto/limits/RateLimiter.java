@@ -5,14 +5,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import jakarta.transaction.Transactional;
 
 /**
  * Takes tokens from database buckets. Each attempt is an atomic conditional UPDATE whose WHERE clause is the limit:
- * the database admits the action only while the bucket allows it, so concurrent nodes cannot overshoot.
+ * the database admits the action only while the bucket allows it, so concurrent nodes cannot overshoot. Runs inside
+ * the caller's transaction.
  */
 @ApplicationScoped
-@Transactional(Transactional.TxType.MANDATORY)
 public class RateLimiter {
   @PersistenceContext(unitName = "sotto")
   EntityManager em;

@@ -1,5 +1,6 @@
 package chat.sotto.message;
 
+import chat.sotto.common.Transactions;
 import chat.sotto.limits.RateLimiter;
 import chat.sotto.room.RoomDeleting;
 import chat.sotto.room.RoomService;
@@ -10,7 +11,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,7 +18,6 @@ import java.util.List;
 
 /** Stores chat envelopes in order and pages them back. */
 @ApplicationScoped
-@Transactional
 public class MessageStore {
   /** How often (in messages) a room's history is trimmed to its limit. */
   private static final int TRIM_EVERY = 50;
@@ -26,6 +25,7 @@ public class MessageStore {
   @PersistenceContext(unitName = "sotto")
   EntityManager em;
 
+  @Inject Transactions tx;
   @Inject RoomService rooms;
   @Inject SessionStore sessions;
   @Inject RateLimiter limiter;
@@ -37,6 +37,10 @@ public class MessageStore {
    * already stored returns the stored message unchanged, so offline resends are idempotent.
    */
   public Stored store(Participant sender, Envelope envelope) {
+    return tx.required(() -> storeInTransaction(sender, envelope));
+  }
+
+  private Stored storeInTransaction(Participant sender, Envelope envelope) {
     StoredMessage existing = find(sender, envelope.counter());
     if (existing != null) {
       return new Stored(existing, true);
@@ -59,16 +63,17 @@ public class MessageStore {
   }
 
   /** Up to {@code limit} messages before {@code beforeSeq} (or the newest), ascending. */
-  @Transactional(Transactional.TxType.SUPPORTS)
   public Page before(String roomId, long beforeSeq, int limit) {
     List<StoredMessage> newestFirst =
-        em.createQuery(
-                "SELECT m FROM StoredMessage m WHERE m.roomId = :room AND m.seq < :before ORDER BY m.seq DESC",
-                StoredMessage.class)
-            .setParameter("room", roomId)
-            .setParameter("before", beforeSeq)
-            .setMaxResults(limit + 1)
-            .getResultList();
+        tx.required(
+            () ->
+                em.createQuery(
+                        "SELECT m FROM StoredMessage m WHERE m.roomId = :room AND m.seq < :before ORDER BY m.seq DESC",
+                        StoredMessage.class)
+                    .setParameter("room", roomId)
+                    .setParameter("before", beforeSeq)
+                    .setMaxResults(limit + 1)
+                    .getResultList());
     boolean more = newestFirst.size() > limit;
     List<StoredMessage> page = new ArrayList<>(newestFirst.subList(0, Math.min(limit, newestFirst.size())));
     Collections.reverse(page);
@@ -76,24 +81,26 @@ public class MessageStore {
   }
 
   /** Up to {@code limit} messages after {@code afterSeq}, ascending: what a reconnecting client missed. */
-  @Transactional(Transactional.TxType.SUPPORTS)
   public List<StoredMessage> after(String roomId, long afterSeq, int limit) {
-    return em.createQuery(
-            "SELECT m FROM StoredMessage m WHERE m.roomId = :room AND m.seq > :after ORDER BY m.seq",
-            StoredMessage.class)
-        .setParameter("room", roomId)
-        .setParameter("after", afterSeq)
-        .setMaxResults(limit)
-        .getResultList();
+    return tx.required(
+        () ->
+            em.createQuery(
+                    "SELECT m FROM StoredMessage m WHERE m.roomId = :room AND m.seq > :after ORDER BY m.seq",
+                    StoredMessage.class)
+                .setParameter("room", roomId)
+                .setParameter("after", afterSeq)
+                .setMaxResults(limit)
+                .getResultList());
   }
 
   /** The lowest sequence number still stored in a room, or 0 when the room holds none. */
-  @Transactional(Transactional.TxType.SUPPORTS)
   public long oldestSeq(String roomId) {
     Long min =
-        em.createQuery("SELECT MIN(m.seq) FROM StoredMessage m WHERE m.roomId = :room", Long.class)
-            .setParameter("room", roomId)
-            .getSingleResult();
+        tx.required(
+            () ->
+                em.createQuery("SELECT MIN(m.seq) FROM StoredMessage m WHERE m.roomId = :room", Long.class)
+                    .setParameter("room", roomId)
+                    .getSingleResult());
     return min == null ? 0 : min;
   }
 

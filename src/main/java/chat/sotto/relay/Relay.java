@@ -19,7 +19,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.persistence.PersistenceException;
-import jakarta.transaction.TransactionalException;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
@@ -51,6 +50,8 @@ public class Relay {
 
   void opened(Session socket) {
     socket.setMaxIdleTimeout(settings.idleTimeoutMillis());
+    socket.setMaxTextMessageBufferSize(Frames.MAX_FRAME_BYTES);
+    socket.setMaxBinaryMessageBufferSize(1024);
     scheduler.schedule(
         () -> {
           if (socket.isOpen() && member(socket) == null) {
@@ -62,6 +63,10 @@ public class Relay {
   }
 
   void received(Session socket, String text) {
+    if (text.length() > Frames.MAX_FRAME_BYTES) {
+      close(socket, CloseCodes.TOO_BIG, "frame too large");
+      return;
+    }
     Member m = member(socket);
     Inbound frame;
     try {
@@ -183,8 +188,11 @@ public class Relay {
     Stored stored;
     try {
       stored = messages.store(m.participant, envelope);
+    } catch (Refusal r) {
+      refuse(m, envelope, r);
+      return;
     } catch (RuntimeException e) {
-      refuse(m, envelope, e);
+      unavailable(m, envelope, e);
       return;
     }
     StoredMessage s = stored.message();
@@ -208,18 +216,17 @@ public class Relay {
         bus.publish(RoomEvent.broadcast(m.roomId, Frames.profile(m.sessionId, envelope)));
       }
     } catch (RuntimeException e) {
-      refuse(m, envelope, e);
+      unavailable(m, envelope, e);
     }
   }
 
-  private void refuse(Member m, Envelope envelope, RuntimeException e) {
-    Refusal refusal = refusalIn(e);
-    if (refusal == null) {
-      boolean database = e instanceof PersistenceException || e.getCause() instanceof PersistenceException;
-      LOG.log(Level.WARNING, "could not store an envelope: {0}", database ? "database error" : e.getClass().getName());
-      m.send(Frames.envelopeError("unavailable", "Not stored; try again.", envelope.counter(), 1000));
-      return;
-    }
+  private void unavailable(Member m, Envelope envelope, RuntimeException e) {
+    boolean database = e instanceof PersistenceException || e.getCause() instanceof PersistenceException;
+    LOG.log(Level.WARNING, "could not store an envelope: {0}", database ? "database error" : e.getClass().getName());
+    m.send(Frames.envelopeError("unavailable", "Not stored; try again.", envelope.counter(), 1000));
+  }
+
+  private void refuse(Member m, Envelope envelope, Refusal refusal) {
     if (refusal.reason() == Reason.ROOM_NOT_FOUND) {
       m.send(Frames.GONE);
       m.closeAfterDrain(LocalRooms.CLOSE_ROOM_GONE, "room deleted");
@@ -228,18 +235,6 @@ public class Relay {
     m.send(
         Frames.envelopeError(
             refusal.reason().code(), refusal.reason().message(), envelope.counter(), refusal.retryAfterMillis()));
-  }
-
-  private static Refusal refusalIn(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof Refusal r) {
-        return r;
-      }
-      if (!(t instanceof TransactionalException)) {
-        return null;
-      }
-    }
-    return null;
   }
 
   private static String describe(String code) {

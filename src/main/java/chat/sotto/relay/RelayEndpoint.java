@@ -1,6 +1,6 @@
 package chat.sotto.relay;
 
-import jakarta.inject.Inject;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
@@ -8,11 +8,15 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** The room WebSocket at {@code /ws}: hands every event to the {@link Relay}. */
 @ServerEndpoint("/ws")
 public class RelayEndpoint {
-  @Inject Relay relay;
+  private static final Logger LOG = Logger.getLogger(RelayEndpoint.class.getName());
+
+  private final Relay relay = CDI.current().select(Relay.class).get();
 
   @OnOpen
   public void open(Session socket) {
@@ -36,6 +40,7 @@ public class RelayEndpoint {
 
   @OnError
   public void error(Session socket, Throwable error) {
-    // Nothing to log: the error's detail could carry frame content. @OnClose follows and cleans up.
+    // Only the type: an error's message could carry frame content. @OnClose follows and cleans up.
+    LOG.log(Level.WARNING, "websocket error: {0}", error.getClass().getName());
   }
 }

@@ -59,6 +59,19 @@ public class Room {
     return ownerAwaySince;
   }
 
+  /** The owner connected: the grace clock stops, and that counts as activity. */
+  void ownerReturned(long now) {
+    ownerAwaySince = null;
+    lastActivityAt = Math.max(lastActivityAt, now);
+  }
+
+  /** The owner's last connection closed: the grace clock starts, unless it already runs. */
+  void ownerLeft(long now) {
+    if (ownerAwaySince == null) {
+      ownerAwaySince = now;
+    }
+  }
+
   /** True when the room must be deleted at {@code now}: idle too long, or its owner away past the grace period. */
   public boolean expiredAt(long now, long idleMillis, long ownerGraceMillis) {
     boolean idle = lastActivityAt <= now - idleMillis;

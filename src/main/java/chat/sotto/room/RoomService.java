@@ -2,6 +2,7 @@ package chat.sotto.room;
 
 import chat.sotto.common.Reason;
 import chat.sotto.common.Refusal;
+import chat.sotto.common.Transactions;
 import chat.sotto.limits.RateLimiter;
 import chat.sotto.session.Credentials;
 import chat.sotto.session.Participant;
@@ -10,14 +11,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
-import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Creates, joins, closes and expires rooms. */
 @ApplicationScoped
-@Transactional
 public class RoomService {
   static final String ROOMS_BUCKET = "rooms";
   static final String SESSIONS_BUCKET = "sessions";
@@ -25,6 +26,7 @@ public class RoomService {
   @PersistenceContext(unitName = "sotto")
   EntityManager em;
 
+  @Inject Transactions tx;
   @Inject SessionStore sessions;
   @Inject RateLimiter limiter;
   @Inject RoomSettings settings;
@@ -35,30 +37,35 @@ public class RoomService {
 
   /** Creates a room whose owner is the returned session. */
   public Credentials create(RoomId id) {
-    long now = clock.millis();
-    limiter.acquire(ROOMS_BUCKET, null, settings.roomCreation(), now);
-    if (em.find(Room.class, id.value()) != null) {
-      throw new Refusal(Reason.ROOM_EXISTS);
-    }
-    Credentials owner = sessions.issue(id.value(), true, now);
-    em.persist(new Room(id, owner.sessionId(), now));
-    return owner;
+    return tx.required(
+        () -> {
+          long now = clock.millis();
+          limiter.acquire(ROOMS_BUCKET, null, settings.roomCreation(), now);
+          if (em.find(Room.class, id.value()) != null) {
+            throw new Refusal(Reason.ROOM_EXISTS);
+          }
+          Credentials owner = sessions.issue(id.value(), true, now);
+          em.persist(new Room(id, owner.sessionId(), now));
+          return owner;
+        });
   }
 
   /** Issues a member session in an existing room. */
   public Credentials join(RoomId id) {
-    long now = clock.millis();
-    Room room = em.find(Room.class, id.value());
-    if (room == null) {
-      throw new Refusal(Reason.ROOM_NOT_FOUND);
-    }
-    if (sessions.countInRoom(id.value()) >= settings.maxMembers()) {
-      throw new Refusal(Reason.ROOM_FULL);
-    }
-    limiter.acquire("join:" + id.value(), id.value(), settings.joinsPerRoom(), now);
-    limiter.acquire(SESSIONS_BUCKET, null, settings.sessionCreation(), now);
-    touch(id.value(), now);
-    return sessions.issue(id.value(), false, now);
+    return tx.required(
+        () -> {
+          long now = clock.millis();
+          if (em.find(Room.class, id.value()) == null) {
+            throw new Refusal(Reason.ROOM_NOT_FOUND);
+          }
+          if (sessions.countInRoom(id.value()) >= settings.maxMembers()) {
+            throw new Refusal(Reason.ROOM_FULL);
+          }
+          limiter.acquire("join:" + id.value(), id.value(), settings.joinsPerRoom(), now);
+          limiter.acquire(SESSIONS_BUCKET, null, settings.sessionCreation(), now);
+          touch(id.value(), now);
+          return sessions.issue(id.value(), false, now);
+        });
   }
 
   /** The owner closes the room: everything in it is deleted. */
@@ -69,25 +76,30 @@ public class RoomService {
     if (!who.owner()) {
       throw new Refusal(Reason.NOT_OWNER);
     }
-    delete(id.value());
+    tx.required(() -> delete(id.value()));
   }
 
   /** A member leaves for good; when the owner leaves, the room is deleted. */
   public void leave(Participant who) {
-    if (who.owner()) {
-      delete(who.roomId());
-      return;
-    }
-    sessions.delete(who.id());
-    left.fire(new MemberLeft(who.roomId(), who.id()));
+    tx.required(
+        () -> {
+          if (who.owner()) {
+            delete(who.roomId());
+            return;
+          }
+          sessions.delete(who.id());
+          left.fire(new MemberLeft(who.roomId(), who.id()));
+        });
   }
 
   public Room find(String roomId) {
-    return em.find(Room.class, roomId);
+    return tx.required(() -> em.find(Room.class, roomId));
   }
 
-  /** Allocates the room's next sequence number and marks it active; the row stays locked until commit. */
-  @Transactional(Transactional.TxType.MANDATORY)
+  /**
+   * Allocates the room's next sequence number and marks it active. Call inside a transaction: the row stays locked
+   * until commit, so sequence numbers commit in order.
+   */
   public long nextSeq(String roomId, long now) {
     int updated =
         em.createQuery("UPDATE Room r SET r.lastSeq = r.lastSeq + 1, r.lastActivityAt = :now WHERE r.id = :id")
@@ -102,9 +114,11 @@ public class RoomService {
 
   public long latestSeq(String roomId) {
     List<Long> seq =
-        em.createQuery("SELECT r.lastSeq FROM Room r WHERE r.id = :id", Long.class)
-            .setParameter("id", roomId)
-            .getResultList();
+        tx.required(
+            () ->
+                em.createQuery("SELECT r.lastSeq FROM Room r WHERE r.id = :id", Long.class)
+                    .setParameter("id", roomId)
+                    .getResultList());
     if (seq.isEmpty()) {
       throw new Refusal(Reason.ROOM_NOT_FOUND);
     }
@@ -113,46 +127,47 @@ public class RoomService {
 
   /** The owner is connected: the grace clock stops. */
   public void ownerPresent(String roomId) {
-    em.createQuery("UPDATE Room r SET r.ownerAwaySince = NULL, r.lastActivityAt = :now WHERE r.id = :id")
-        .setParameter("now", clock.millis())
-        .setParameter("id", roomId)
-        .executeUpdate();
+    tx.required(() -> withRoom(roomId, room -> room.ownerReturned(clock.millis())));
   }
 
   /** The owner's last connection closed: the grace clock starts. */
   public void ownerAway(String roomId) {
-    em.createQuery("UPDATE Room r SET r.ownerAwaySince = :now WHERE r.id = :id AND r.ownerAwaySince IS NULL")
-        .setParameter("now", clock.millis())
-        .setParameter("id", roomId)
-        .executeUpdate();
+    tx.required(() -> withRoom(roomId, room -> room.ownerLeft(clock.millis())));
   }
 
   /** Rooms that are idle past the limit or whose owner has been away past the grace period. */
-  @Transactional(Transactional.TxType.SUPPORTS)
   public List<String> expiredRoomIds() {
     long now = clock.millis();
-    return em.createQuery(
-            "SELECT r.id FROM Room r WHERE r.lastActivityAt <= :idleBefore"
-                + " OR (r.ownerAwaySince IS NOT NULL AND r.ownerAwaySince <= :awayBefore)",
-            String.class)
-        .setParameter("idleBefore", now - settings.idleMillis())
-        .setParameter("awayBefore", now - settings.ownerGraceMillis())
-        .setMaxResults(500)
-        .getResultList();
+    return tx.required(
+        () ->
+            em.createQuery(
+                    "SELECT r.id FROM Room r WHERE r.lastActivityAt <= :idleBefore"
+                        + " OR (r.ownerAwaySince IS NOT NULL AND r.ownerAwaySince <= :awayBefore)",
+                    String.class)
+                .setParameter("idleBefore", now - settings.idleMillis())
+                .setParameter("awayBefore", now - settings.ownerGraceMillis())
+                .setMaxResults(500)
+                .getResultList());
   }
 
   /** Deletes a room if it is still expired (another node may have deleted it or its owner come back). */
   public boolean deleteIfExpired(String roomId) {
-    Room room = em.find(Room.class, roomId);
-    if (room == null) {
-      return false;
+    return tx.required(
+        () -> {
+          Room room = em.find(Room.class, roomId);
+          if (room == null || !room.expiredAt(clock.millis(), settings.idleMillis(), settings.ownerGraceMillis())) {
+            return false;
+          }
+          delete(roomId);
+          return true;
+        });
+  }
+
+  private void withRoom(String roomId, Consumer<Room> change) {
+    Room room = em.find(Room.class, roomId, LockModeType.PESSIMISTIC_WRITE);
+    if (room != null) {
+      change.accept(room);
     }
-    em.refresh(room);
-    if (!room.expiredAt(clock.millis(), settings.idleMillis(), settings.ownerGraceMillis())) {
-      return false;
-    }
-    delete(roomId);
-    return true;
   }
 
   private void touch(String roomId, long now) {

@@ -2,21 +2,22 @@ package chat.sotto.session;
 
 import chat.sotto.common.Reason;
 import chat.sotto.common.Refusal;
+import chat.sotto.common.Transactions;
+import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import jakarta.transaction.Transactional;
 import java.util.List;
 
 /** Issues, authenticates and deletes sessions. */
 @ApplicationScoped
-@Transactional
 public class SessionStore {
   @PersistenceContext(unitName = "sotto")
   EntityManager em;
 
-  /** Issues a new session in a room; the token is returned once and only its hash is kept. */
-  @Transactional(Transactional.TxType.MANDATORY)
+  @Inject Transactions tx;
+
+  /** Issues a new session in a room (inside the caller's transaction); the token is returned once, its hash kept. */
   public Credentials issue(String roomId, boolean owner, long now) {
     SessionId id = SessionId.random();
     SessionToken token = SessionToken.random();
@@ -30,9 +31,11 @@ public class SessionStore {
       throw new Refusal(Reason.UNAUTHORIZED);
     }
     List<Participant> found =
-        em.createQuery("SELECT p FROM Participant p WHERE p.tokenHash = :hash", Participant.class)
-            .setParameter("hash", token.hash())
-            .getResultList();
+        tx.required(
+            () ->
+                em.createQuery("SELECT p FROM Participant p WHERE p.tokenHash = :hash", Participant.class)
+                    .setParameter("hash", token.hash())
+                    .getResultList());
     if (found.isEmpty()) {
       throw new Refusal(Reason.UNAUTHORIZED);
     }
@@ -48,6 +51,7 @@ public class SessionStore {
     return p;
   }
 
+  /** Members of a room, inside the caller's transaction. */
   public long countInRoom(String roomId) {
     return em.createQuery("SELECT COUNT(p) FROM Participant p WHERE p.roomId = :room", Long.class)
         .setParameter("room", roomId)
@@ -55,28 +59,33 @@ public class SessionStore {
   }
 
   public List<Participant> inRoom(String roomId) {
-    return em.createQuery("SELECT p FROM Participant p WHERE p.roomId = :room ORDER BY p.createdAt", Participant.class)
-        .setParameter("room", roomId)
-        .getResultList();
+    return tx.required(
+        () ->
+            em.createQuery(
+                    "SELECT p FROM Participant p WHERE p.roomId = :room ORDER BY p.createdAt", Participant.class)
+                .setParameter("room", roomId)
+                .getResultList());
   }
 
   /** Stores a member's encrypted profile if it is newer than the one kept. Returns false for a stale one. */
   public boolean updateProfile(String sessionId, long counter, String iv, String ct) {
-    int updated =
-        em.createQuery(
-                "UPDATE Participant p SET p.profileCounter = :c, p.profileIv = :iv, p.profileCt = :ct"
-                    + " WHERE p.id = :id AND p.profileCounter < :c")
-            .setParameter("c", counter)
-            .setParameter("iv", iv)
-            .setParameter("ct", ct)
-            .setParameter("id", sessionId)
-            .executeUpdate();
-    noteCounter(sessionId, counter);
-    return updated == 1;
+    return tx.required(
+        () -> {
+          int updated =
+              em.createQuery(
+                      "UPDATE Participant p SET p.profileCounter = :c, p.profileIv = :iv, p.profileCt = :ct"
+                          + " WHERE p.id = :id AND p.profileCounter < :c")
+                  .setParameter("c", counter)
+                  .setParameter("iv", iv)
+                  .setParameter("ct", ct)
+                  .setParameter("id", sessionId)
+                  .executeUpdate();
+          noteCounter(sessionId, counter);
+          return updated == 1;
+        });
   }
 
   /** Records that a session used counter {@code counter}, so that a reloaded page continues above it. */
-  @Transactional(Transactional.TxType.MANDATORY)
   public void noteCounter(String sessionId, long counter) {
     em.createQuery("UPDATE Participant p SET p.maxCounter = :c WHERE p.id = :id AND p.maxCounter < :c")
         .setParameter("c", counter)
@@ -85,10 +94,11 @@ public class SessionStore {
   }
 
   public void delete(String sessionId) {
-    em.createQuery("DELETE FROM Participant p WHERE p.id = :id").setParameter("id", sessionId).executeUpdate();
+    tx.required(
+        () -> em.createQuery("DELETE FROM Participant p WHERE p.id = :id").setParameter("id", sessionId).executeUpdate());
   }
 
-  @Transactional(Transactional.TxType.MANDATORY)
+  /** Deletes every session of a room, inside the caller's transaction. */
   public void deleteRoom(String roomId) {
     em.createQuery("DELETE FROM Participant p WHERE p.roomId = :room").setParameter("room", roomId).executeUpdate();
   }

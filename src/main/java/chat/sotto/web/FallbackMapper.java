@@ -1,10 +1,7 @@
 package chat.sotto.web;
 
 import chat.sotto.common.Reason;
-import chat.sotto.common.Refusal;
-import jakarta.ejb.EJBException;
 import jakarta.persistence.PersistenceException;
-import jakarta.transaction.TransactionalException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -22,10 +19,6 @@ public class FallbackMapper implements ExceptionMapper<Throwable> {
 
   @Override
   public Response toResponse(Throwable error) {
-    Refusal refusal = refusalInside(error);
-    if (refusal != null) {
-      return new RefusalMapper().toResponse(refusal);
-    }
     if (error instanceof WebApplicationException web) {
       int status = web.getResponse().getStatus();
       return switch (status) {
@@ -43,17 +36,5 @@ public class FallbackMapper implements ExceptionMapper<Throwable> {
     }
     LOG.log(Level.WARNING, "unexpected error: {0}", error.getClass().getName());
     return ErrorBody.of(Reason.INTERNAL);
-  }
-
-  private static Refusal refusalInside(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof Refusal r) {
-        return r;
-      }
-      if (!(t instanceof TransactionalException || t instanceof EJBException)) {
-        break;
-      }
-    }
-    return null;
   }
 }

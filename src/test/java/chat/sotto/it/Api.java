@@ -1,0 +1,111 @@
+package chat.sotto.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A small client of Sotto's REST API, as a browser would call it. */
+public final class Api {
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private Api() {}
+
+  /** A fresh random room identifier, as a browser derives one. */
+  public static String newRoomId() {
+    return random(32);
+  }
+
+  public static String random(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  public static HttpResponse<String> post(String path, String json) {
+    HttpRequest.Builder b = request(path, null);
+    if (json != null) {
+      b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+    } else {
+      b.POST(HttpRequest.BodyPublishers.noBody());
+    }
+    return send(b.build());
+  }
+
+  public static HttpResponse<String> get(String path, String token) {
+    return send(request(path, token).GET().build());
+  }
+
+  public static HttpResponse<String> delete(String path, String token) {
+    return send(request(path, token).DELETE().build());
+  }
+
+  public static HttpResponse<String> createRoom(String roomId) {
+    return post("api/rooms", "{\"roomId\":\"" + roomId + "\"}");
+  }
+
+  public static HttpResponse<String> join(String roomId) {
+    return post("api/rooms/" + roomId + "/sessions", null);
+  }
+
+  /** Creates a room and returns the owner's session. */
+  public static Session owner(String roomId) {
+    HttpResponse<String> r = createRoom(roomId);
+    if (r.statusCode() != 201) {
+      throw new AssertionError("create room: " + r.statusCode() + " " + r.body());
+    }
+    return Session.of(roomId, r.body());
+  }
+
+  /** Joins a room and returns the member's session. */
+  public static Session member(String roomId) {
+    HttpResponse<String> r = join(roomId);
+    if (r.statusCode() != 201) {
+      throw new AssertionError("join room: " + r.statusCode() + " " + r.body());
+    }
+    return Session.of(roomId, r.body());
+  }
+
+  /** The string value of a top-level JSON member (test helper for flat bodies). */
+  public static String field(String json, String name) {
+    Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\":\"([^\"]*)\"").matcher(json);
+    return m.find() ? m.group(1) : null;
+  }
+
+  private static HttpRequest.Builder request(String path, String token) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(SottoWar.BASE.resolve(path)).timeout(Duration.ofSeconds(20));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return b;
+  }
+
+  private static HttpResponse<String> send(HttpRequest request) {
+    try {
+      return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new AssertionError("request failed: " + request.uri(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** A session as the API returned it. */
+  public record Session(String roomId, String sessionId, String token, boolean owner) {
+    static Session of(String roomId, String body) {
+      return new Session(roomId, field(body, "sessionId"), field(body, "token"), body.contains("\"owner\":true"));
+    }
+  }
+
+  static URI ws() {
+    return URI.create("ws://localhost:" + SottoWar.BASE.getPort() + "/ws");
+  }
+}

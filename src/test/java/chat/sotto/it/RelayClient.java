@@ -1,0 +1,179 @@
+package chat.sotto.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.StringReader;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A WebSocket client of the relay that records every frame it receives and the close code. */
+public final class RelayClient implements WebSocket.Listener, AutoCloseable {
+  private static final Duration WAIT = Duration.ofSeconds(15);
+
+  private final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  private final List<JsonObject> seen = new ArrayList<>();
+  private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+  private final StringBuilder partial = new StringBuilder();
+  private WebSocket socket;
+  private JsonObject welcome;
+  private volatile Throwable error;
+
+  private RelayClient() {}
+
+  /** Opens a socket without authenticating, optionally with an Origin header. */
+  public static RelayClient open(String origin) {
+    RelayClient c = new RelayClient();
+    WebSocket.Builder b = Api.HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+    if (origin != null) {
+      b.header("Origin", origin);
+    }
+    c.socket = b.buildAsync(Api.ws(), c).join();
+    return c;
+  }
+
+  /** Opens a socket, authenticates with {@code since} and waits for the welcome frame. */
+  public static RelayClient connect(Api.Session s, long since) {
+    RelayClient c = open(SottoWar.ORIGIN);
+    c.send("{\"t\":\"auth\",\"token\":\"" + s.token() + "\",\"since\":" + since + "}");
+    c.welcome = c.await("welcome");
+    return c;
+  }
+
+  /** The welcome frame received when {@link #connect} authenticated. */
+  public JsonObject welcome() {
+    return welcome;
+  }
+
+  public void send(String text) {
+    socket.sendText(text, true).join();
+  }
+
+  /** Sends a chat envelope with random IV and ciphertext of {@code bytes} bytes. */
+  public String sendEnvelope(long counter, int bytes) {
+    String frame = envelope("msg", counter, bytes);
+    send(frame);
+    return frame;
+  }
+
+  public static String envelope(String type, long counter, int bytes) {
+    return "{\"t\":\""
+        + type
+        + "\",\"c\":"
+        + counter
+        + ",\"iv\":\""
+        + Api.random(12)
+        + "\",\"ct\":\""
+        + Api.random(bytes)
+        + "\"}";
+  }
+
+  public void sendBinary(byte[] data) {
+    socket.sendBinary(ByteBuffer.wrap(data), true).join();
+  }
+
+  /** The next frame of type {@code t}, skipping others; fails after a bounded wait. */
+  public JsonObject await(String t) {
+    return await(f -> t.equals(f.getString("t", "")), "a '" + t + "' frame");
+  }
+
+  /** The next frame matching {@code p}, skipping others; fails after a bounded wait. */
+  public JsonObject await(Predicate<JsonObject> p, String what) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    try {
+      for (; ; ) {
+        long left = deadline - System.nanoTime();
+        JsonObject f = left > 0 ? frames.poll(left, TimeUnit.NANOSECONDS) : null;
+        if (f == null) {
+          throw new AssertionError(
+              "timed out waiting for " + what + "; close code " + closeCode.getNow(null), error);
+        }
+        if (p.test(f)) {
+          return f;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Collects {@code n} chat message frames (skipping others). */
+  public List<JsonObject> messages(int n) {
+    List<JsonObject> out = new ArrayList<>();
+    while (out.size() < n) {
+      out.add(await("msg"));
+    }
+    return out;
+  }
+
+  /** Frames received and not yet consumed by an await, without waiting. */
+  public List<JsonObject> drain() {
+    List<JsonObject> out = new ArrayList<>();
+    frames.drainTo(out);
+    return out;
+  }
+
+  /** The close code the server sent, waiting a bounded time for it. */
+  public int awaitClose() {
+    try {
+      return closeCode.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("the server did not close the socket", e);
+    }
+  }
+
+  public boolean isClosed() {
+    return closeCode.isDone();
+  }
+
+  /** Drops the TCP connection without a close handshake, like a network failure. */
+  public void abort() {
+    socket.abort();
+  }
+
+  @Override
+  public void close() {
+    if (!socket.isOutputClosed()) {
+      socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    }
+    socket.abort();
+  }
+
+  @Override
+  public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+    partial.append(data);
+    if (last) {
+      try (JsonReader r = Json.createReader(new StringReader(partial.toString()))) {
+        JsonObject f = r.readObject();
+        synchronized (seen) {
+          seen.add(f);
+        }
+        frames.add(f);
+      }
+      partial.setLength(0);
+    }
+    ws.request(1);
+    return null;
+  }
+
+  @Override
+  public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+    closeCode.complete(statusCode);
+    return null;
+  }
+
+  @Override
+  public void onError(WebSocket ws, Throwable error) {
+    this.error = error;
+    closeCode.complete(1006);
+  }
+}

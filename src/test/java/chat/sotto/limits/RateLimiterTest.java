@@ -1,0 +1,149 @@
+package chat.sotto.limits;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chat.sotto.common.Reason;
+import chat.sotto.common.Refusal;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.Persistence;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The database-enforced token bucket, on a real H2 database: bursts, refill, retry hints and concurrency. */
+class RateLimiterTest {
+  private static final Limit FIVE_PER_SECOND_BURST_TEN = Limit.perSecond(5, 10);
+  private EntityManagerFactory emf;
+
+  @BeforeEach
+  void database() {
+    String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000";
+    emf = Persistence.createEntityManagerFactory("sotto-unit", Map.of("jakarta.persistence.jdbc.url", url));
+  }
+
+  @AfterEach
+  void close() {
+    emf.close();
+  }
+
+  @Test
+  void aBurstIsAdmittedThenTheNextActionIsRefusedWithARetryHint() {
+    long now = 1_000_000;
+    for (int i = 0; i < 10; i++) {
+      assertEquals(0, attempt("k", now), "action " + i + " of the burst");
+    }
+    long retry = attempt("k", now);
+    assertEquals(200, retry, "one token comes back after 1/5 s");
+  }
+
+  @Test
+  void tokensComeBackAtTheConfiguredRate() {
+    long now = 1_000_000;
+    for (int i = 0; i < 10; i++) {
+      attempt("k", now);
+    }
+    assertTrue(attempt("k", now + 100) > 0, "not yet");
+    assertEquals(0, attempt("k", now + 200));
+    assertTrue(attempt("k", now + 200) > 0, "only one came back");
+    for (int i = 0; i < 10; i++) {
+      assertEquals(0, attempt("k", now + 60_000), "an idle bucket is full again");
+    }
+  }
+
+  @Test
+  void bucketsAreIndependent() {
+    long now = 5_000;
+    for (int i = 0; i < 10; i++) {
+      attempt("a", now);
+    }
+    assertTrue(attempt("a", now) > 0);
+    assertEquals(0, attempt("b", now));
+  }
+
+  @Test
+  void acquireThrowsARateLimitedRefusal() {
+    long now = 7_000;
+    for (int i = 0; i < 10; i++) {
+      attempt("k", now);
+    }
+    Refusal refusal =
+        assertThrows(
+            Refusal.class,
+            () -> inTransaction(em -> {
+              new RateLimiter(em).acquire("k", null, FIVE_PER_SECOND_BURST_TEN, now);
+              return 0L;
+            }));
+    assertEquals(Reason.RATE_LIMITED, refusal.reason());
+    assertEquals(200, refusal.retryAfterMillis());
+  }
+
+  @Test
+  void concurrentCallersNeverOvershootTheLimit() throws Exception {
+    long now = 9_000;
+    attempt("shared", now); // the row exists, as it does after a room's first message
+    AtomicInteger admitted = new AtomicInteger(1);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < 25; i++) {
+            if (attempt("shared", now) == 0) {
+              admitted.incrementAndGet();
+            }
+          }
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(10, admitted.get(), "exactly the burst, however the updates interleave");
+  }
+
+  @Test
+  void forgettingARoomDeletesItsBuckets() {
+    inTransaction(em -> new RateLimiter(em).tryAcquire("room-msg:r1", "r1", FIVE_PER_SECOND_BURST_TEN, 1));
+    inTransaction(em -> new RateLimiter(em).tryAcquire("room-msg:r2", "r2", FIVE_PER_SECOND_BURST_TEN, 1));
+    inTransaction(em -> {
+      new RateLimiter(em).forgetRoom("r1");
+      return 0L;
+    });
+    long left = inTransaction(em -> em.createQuery("SELECT COUNT(b) FROM RateBucket b", Long.class).getSingleResult());
+    assertEquals(1, left);
+  }
+
+  private long attempt(String key, long now) {
+    return inTransaction(em -> new RateLimiter(em).tryAcquire(key, null, FIVE_PER_SECOND_BURST_TEN, now));
+  }
+
+  private long inTransaction(Function<EntityManager, Long> work) {
+    EntityManager em = emf.createEntityManager();
+    try {
+      em.getTransaction().begin();
+      long result = work.apply(em);
+      em.getTransaction().commit();
+      return result;
+    } finally {
+      if (em.getTransaction().isActive()) {
+        em.getTransaction().rollback();
+      }
+      em.close();
+    }
+  }
+}
