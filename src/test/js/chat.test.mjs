@@ -118,3 +118,13 @@ test('the typing throttle lets one frame through per three seconds', () => {
   now = 3000;
   assert.equal(allowed(), true);
 });
+
+test('a member who left for good disappears from the participants', () => {
+  const chat = new ChatState();
+  chat.selfId = ALICE;
+  chat.applyProfile(BOB, 1, 'Brave Heron');
+  chat.setOnline([ALICE, BOB]);
+  assert.equal(chat.participants().length, 2);
+  chat.forget(BOB);
+  assert.deepEqual(chat.participants().map((p) => p.id), [ALICE]);
+});

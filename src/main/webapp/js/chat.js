@@ -84,6 +84,13 @@ export class ChatState {
     return (profile && profile.nick) || fallback || UNKNOWN_NICK;
   }
 
+  /** A member left the room for good: forget their profile and presence. */
+  forget(sessionId) {
+    this.profiles.delete(sessionId);
+    this.online.delete(sessionId);
+    this.typing.delete(sessionId);
+  }
+
   setOnline(ids) {
     this.online = new Set(ids);
     for (const id of this.typing.keys()) if (!this.online.has(id)) this.typing.delete(id);

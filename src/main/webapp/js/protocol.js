@@ -127,6 +127,7 @@ const PARSERS = {
     return { online: [...v.online] };
   },
   typing: (v) => (isSessionId(v.from) ? { from: v.from } : null),
+  left: (v) => (isSessionId(v.from) ? { from: v.from } : null),
   pong: () => ({}),
   gone: () => ({}),
   error(v) {

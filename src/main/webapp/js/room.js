@@ -227,6 +227,10 @@ export class Room {
         this.chat.setOnline(frame.online);
         this.renderPeople();
         return this.renderTyping();
+      case 'left':
+        this.chat.forget(frame.from);
+        this.renderPeople();
+        return this.renderTyping();
       case 'typing':
         this.chat.noteTyping(frame.from, Date.now());
         this.renderTyping();

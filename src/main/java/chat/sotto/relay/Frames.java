@@ -123,6 +123,10 @@ public final class Frames {
     return "{\"t\":\"typing\",\"from\":\"" + from + "\"}";
   }
 
+  static String left(String sessionId) {
+    return "{\"t\":\"left\",\"from\":\"" + sessionId + "\"}";
+  }
+
   static String error(String code, String message) {
     return "{\"t\":\"error\",\"code\":\"" + code + "\",\"message\":\"" + message + "\"}";
   }

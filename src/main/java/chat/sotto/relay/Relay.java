@@ -129,6 +129,7 @@ public class Relay {
 
   void memberLeft(@Observes(during = TransactionPhase.AFTER_SUCCESS) MemberLeft event) {
     bus.publish(RoomEvent.sessionEnded(event.roomId(), event.sessionId()));
+    bus.publish(RoomEvent.broadcast(event.roomId(), Frames.left(event.sessionId())));
   }
 
   private void authenticate(Session socket, Inbound.Auth auth) {

@@ -20,7 +20,7 @@ public class SecurityHeadersFilter extends HttpFilter {
 
   static final String PERMISSIONS =
       "camera=(self), microphone=(self), display-capture=(self), fullscreen=(self), geolocation=(), payment=(),"
-          + " usb=(), serial=(), bluetooth=(), hid=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=()";
+          + " usb=(), serial=(), hid=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=()";
 
   @Override
   protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

@@ -74,6 +74,20 @@ class RelayIT {
   }
 
   @Test
+  void aMemberLeavingIsDisconnectedAndTheOthersAreTold() {
+    String room = Api.newRoomId();
+    Api.Session owner = Api.owner(room);
+    Api.Session member = Api.member(room);
+    try (RelayClient a = RelayClient.connect(owner, 0);
+        RelayClient b = RelayClient.connect(member, 0)) {
+      assertEquals(204, Api.delete("api/sessions/current", member.token()).statusCode());
+      assertEquals(4001, b.awaitClose());
+      assertEquals(member.sessionId(), a.await("left").getString("from"));
+      a.await(f -> "presence".equals(f.getString("t")) && f.getJsonArray("online").size() == 1, "only the owner");
+    }
+  }
+
+  @Test
   void aLateJoinerGetsTheHistoryInPages() {
     String room = Api.newRoomId();
     Api.Session owner = Api.owner(room);

@@ -1,0 +1,33 @@
+# Production image of Sotto on the official Open Liberty image (non-root, configured by environment).
+#   docker build -t sotto .
+#   docker run -p 9080:9080 -p 9443:9443 -e KEYSTORE_PASSWORD=... sotto
+# Build stage: the WAR and the JDBC drivers, from the same pom as development.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q -ntp dependency:go-offline -DexcludeArtifactIds=openliberty-runtime || true
+COPY src src
+COPY liberty liberty
+COPY docs docs
+RUN mvn -B -q -ntp -DskipTests -DskipJsTests package \
+ && mvn -B -q -ntp dependency:copy-dependencies -DincludeScope=provided -DincludeArtifactIds=h2,postgresql \
+      -Dmdep.stripVersion=true -DoutputDirectory=/src/target/jdbc
+
+# Runtime stage: Open Liberty with only the features server.xml lists.
+FROM icr.io/appcafe/open-liberty:kernel-slim-java17-openj9-ubi-minimal
+ARG VERSION=1.0.0
+LABEL org.opencontainers.image.title="Sotto" \
+      org.opencontainers.image.description="Anonymous end-to-end encrypted chat rooms" \
+      org.opencontainers.image.version="${VERSION}"
+
+COPY --chown=1001:0 liberty/config/ /config/
+RUN features.sh
+COPY --chown=1001:0 --from=build /src/target/jdbc/ /opt/ol/wlp/usr/shared/resources/jdbc/
+COPY --chown=1001:0 --from=build /src/target/sotto.war /config/dropins/sotto.war
+
+# Listen on all interfaces inside the container; everything else comes from the environment (see README).
+ENV HTTP_HOST=* \
+    SOTTO_DB_KIND=h2
+EXPOSE 9080 9443
+USER 1001
+RUN configure.sh
