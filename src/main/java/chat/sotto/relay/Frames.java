@@ -5,6 +5,7 @@ import chat.sotto.message.MessageFrame;
 import chat.sotto.message.MessageSettings;
 import chat.sotto.message.StoredMessage;
 import chat.sotto.session.Participant;
+import chat.sotto.session.SessionId;
 import chat.sotto.session.SessionToken;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -27,6 +28,7 @@ public final class Frames {
   public static final int MAX_FRAME_BYTES = 24_576;
 
   public static final int MAX_PROFILE_BYTES = 1_024;
+  public static final int MAX_SIGNAL_BYTES = 16_384;
   public static final long MAX_SINCE = Envelope.MAX_COUNTER;
 
   static final String PONG = "{\"t\":\"pong\"}";
@@ -35,6 +37,7 @@ public final class Frames {
   private static final Set<String> TYPE_ONLY = Set.of("t");
   private static final Set<String> AUTH = Set.of("t", "token", "since");
   private static final Set<String> ENVELOPE = Set.of("t", "c", "iv", "ct");
+  private static final Set<String> SIGNAL = Set.of("t", "to", "c", "iv", "ct");
 
   private Frames() {}
 
@@ -56,6 +59,14 @@ public final class Frames {
       }
       case "msg" -> new Inbound.Chat(envelope(frame, MessageSettings.MAX_CIPHERTEXT_BYTES));
       case "profile" -> new Inbound.Profile(envelope(frame, MAX_PROFILE_BYTES));
+      case "signal" -> {
+        requireMembers(frame, SIGNAL);
+        String to = string(frame, "to");
+        if (!SessionId.isValid(to)) {
+          throw new FrameError("bad_frame");
+        }
+        yield new Inbound.Signal(to, envelopeFields(frame, MAX_SIGNAL_BYTES));
+      }
       case "typing" -> {
         requireMembers(frame, TYPE_ONLY);
         yield new Inbound.Typing();
@@ -123,6 +134,22 @@ public final class Frames {
     return "{\"t\":\"typing\",\"from\":\"" + from + "\"}";
   }
 
+  static String signal(String from, String to, Envelope e) {
+    return new StringBuilder(e.ciphertext().length() + 140)
+        .append("{\"t\":\"signal\",\"from\":\"")
+        .append(from)
+        .append("\",\"to\":\"")
+        .append(to)
+        .append("\",\"c\":")
+        .append(e.counter())
+        .append(",\"iv\":\"")
+        .append(e.iv())
+        .append("\",\"ct\":\"")
+        .append(e.ciphertext())
+        .append("\"}")
+        .toString();
+  }
+
   static String left(String sessionId) {
     return "{\"t\":\"left\",\"from\":\"" + sessionId + "\"}";
   }
@@ -160,6 +187,10 @@ public final class Frames {
 
   private static Envelope envelope(JsonObject frame, int maxCiphertextBytes) {
     requireMembers(frame, ENVELOPE);
+    return envelopeFields(frame, maxCiphertextBytes);
+  }
+
+  private static Envelope envelopeFields(JsonObject frame, int maxCiphertextBytes) {
     long counter = integer(frame, "c", 1, Envelope.MAX_COUNTER);
     String iv = string(frame, "iv");
     String ct = string(frame, "ct");

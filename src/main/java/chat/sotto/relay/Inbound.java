@@ -11,6 +11,9 @@ sealed interface Inbound {
 
   record Profile(Envelope envelope) implements Inbound {}
 
+  /** Call signaling for one member: encrypted, relayed, never stored. */
+  record Signal(String to, Envelope envelope) implements Inbound {}
+
   record Typing() implements Inbound {}
 
   record Ping() implements Inbound {}

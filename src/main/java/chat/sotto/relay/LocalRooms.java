@@ -42,6 +42,11 @@ public class LocalRooms {
     return ids;
   }
 
+  /** True if the session has a connection to the room on this node. */
+  boolean isOnline(String roomId, String sessionId) {
+    return members(roomId).stream().anyMatch(m -> m.sessionId.equals(sessionId));
+  }
+
   int connectionCount() {
     return rooms.values().stream().mapToInt(List::size).sum();
   }
@@ -53,6 +58,7 @@ public class LocalRooms {
       case MESSAGE -> members.forEach(m -> m.sendLive(e.seq(), e.frame()));
       case BROADCAST -> members.forEach(m -> m.send(e.frame()));
       case OTHERS -> members.stream().filter(m -> !m.sessionId.equals(e.sessionId())).forEach(m -> m.send(e.frame()));
+      case ONE -> members.stream().filter(m -> m.sessionId.equals(e.sessionId())).forEach(m -> m.send(e.frame()));
       case PRESENCE -> {
         String frame = Frames.presence(online(e.roomId()));
         members.forEach(m -> m.send(frame));

@@ -18,6 +18,9 @@ import java.util.Set;
  * duplicates.
  */
 final class Member {
+  static final int SIGNAL_BURST = 100;
+  static final double SIGNAL_PER_SECOND = 30;
+
   final Session socket;
   final Participant participant;
   final String sessionId;
@@ -34,6 +37,8 @@ final class Member {
   private final List<Held> held = new ArrayList<>();
   private final Set<Long> replayed = new HashSet<>();
   private long lastTypingAt;
+  private double signalTokens = SIGNAL_BURST;
+  private long signalCheckedAt;
   private long lastProfileAt;
 
   Member(Session socket, Participant participant, int maxQueued) {
@@ -112,6 +117,20 @@ final class Member {
       return false;
     }
     lastProfileAt = now;
+    return true;
+  }
+
+  /**
+   * Call signaling budget, kept in memory (signaling is never stored): {@link #SIGNAL_PER_SECOND} per second with
+   * bursts of {@link #SIGNAL_BURST}, enough for ICE candidate bursts, not for floods.
+   */
+  synchronized boolean signalAllowed(long now) {
+    signalTokens = Math.min(SIGNAL_BURST, signalTokens + (now - signalCheckedAt) * SIGNAL_PER_SECOND / 1000.0);
+    signalCheckedAt = now;
+    if (signalTokens < 1) {
+      return false;
+    }
+    signalTokens -= 1;
     return true;
   }
 

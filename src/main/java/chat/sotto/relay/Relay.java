@@ -25,6 +25,7 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,6 +35,7 @@ import java.util.logging.Logger;
 public class Relay {
   private static final Logger LOG = Logger.getLogger(Relay.class.getName());
   private static final String MEMBER = "sotto.member";
+  private static final String AUTH_TIMEOUT = "sotto.auth-timeout";
   private static final int REPLAY_PAGE = 200;
   private static final long TYPING_GAP_MILLIS = 1_000;
   private static final long PROFILE_GAP_MILLIS = 1_000;
@@ -52,7 +54,7 @@ public class Relay {
     socket.setMaxIdleTimeout(settings.idleTimeoutMillis());
     socket.setMaxTextMessageBufferSize(Frames.MAX_FRAME_BYTES);
     socket.setMaxBinaryMessageBufferSize(1024);
-    scheduler.schedule(
+    ScheduledFuture<?> timeout = scheduler.schedule(
         () -> {
           if (socket.isOpen() && member(socket) == null) {
             close(socket, CloseCodes.VIOLATED_POLICY, "authentication timeout");
@@ -60,6 +62,7 @@ public class Relay {
         },
         settings.authTimeoutMillis(),
         TimeUnit.MILLISECONDS);
+    socket.getUserProperties().put(AUTH_TIMEOUT, timeout);
   }
 
   void received(Session socket, String text) {
@@ -91,6 +94,8 @@ public class Relay {
       chat(m, c.envelope());
     } else if (frame instanceof Inbound.Profile p) {
       profile(m, p.envelope());
+    } else if (frame instanceof Inbound.Signal s) {
+      signal(m, s);
     } else if (frame instanceof Inbound.Typing) {
       if (m.typingAllowed(clock.millis(), TYPING_GAP_MILLIS)) {
         bus.publish(RoomEvent.others(m.roomId, m.sessionId, Frames.typing(m.sessionId)));
@@ -107,6 +112,7 @@ public class Relay {
   }
 
   void closed(Session socket) {
+    cancelAuthTimeout(socket);
     Member m = member(socket);
     if (m == null) {
       return;
@@ -150,6 +156,7 @@ public class Relay {
       close(socket, CloseCodes.getCloseCode(LocalRooms.CLOSE_ROOM_GONE), "room deleted");
       return;
     }
+    cancelAuthTimeout(socket);
     Member m = new Member(socket, p, settings.maxQueuedFrames());
     socket.getUserProperties().put(MEMBER, m);
     local.add(m);
@@ -203,6 +210,20 @@ public class Relay {
     }
   }
 
+  // Signaling goes to one member who must be online in the same room; it is relayed as is and never stored.
+  private void signal(Member m, Inbound.Signal s) {
+    Envelope e = s.envelope();
+    if (!m.signalAllowed(clock.millis())) {
+      m.send(Frames.envelopeError("rate_limited", describe("rate_limited"), e.counter(), 1000));
+      return;
+    }
+    if (s.to().equals(m.sessionId) || !local.isOnline(m.roomId, s.to())) {
+      m.send(Frames.envelopeError("not_in_room", "That participant is not in this room.", e.counter(), 0));
+      return;
+    }
+    bus.publish(RoomEvent.one(m.roomId, s.to(), Frames.signal(m.sessionId, s.to(), e)));
+  }
+
   private void profile(Member m, Envelope envelope) {
     if (envelope.ciphertextBytes() > Frames.MAX_PROFILE_BYTES) {
       m.send(Frames.envelopeError("too_large", describe("too_large"), envelope.counter(), 0));
@@ -245,6 +266,12 @@ public class Relay {
       case "rate_limited" -> "Too many frames; slow down.";
       default -> "The frame is malformed.";
     };
+  }
+
+  private static void cancelAuthTimeout(Session socket) {
+    if (socket.getUserProperties().remove(AUTH_TIMEOUT) instanceof ScheduledFuture<?> f) {
+      f.cancel(false);
+    }
   }
 
   private static Member member(Session socket) {

@@ -9,6 +9,8 @@ public record RoomEvent(Kind kind, String roomId, String sessionId, long seq, St
     BROADCAST,
     /** A frame for everyone but {@code sessionId}. */
     OTHERS,
+    /** A frame for the connections of {@code sessionId} only. */
+    ONE,
     /** The room's online set may have changed: recompute and send presence. */
     PRESENCE,
     /** The room was deleted: send {@code gone} and close. */
@@ -27,6 +29,10 @@ public record RoomEvent(Kind kind, String roomId, String sessionId, long seq, St
 
   static RoomEvent others(String roomId, String exceptSession, String frame) {
     return new RoomEvent(Kind.OTHERS, roomId, exceptSession, 0, frame);
+  }
+
+  static RoomEvent one(String roomId, String sessionId, String frame) {
+    return new RoomEvent(Kind.ONE, roomId, sessionId, 0, frame);
   }
 
   static RoomEvent presence(String roomId) {

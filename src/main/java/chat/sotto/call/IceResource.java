@@ -1,0 +1,64 @@
+package chat.sotto.call;
+
+import chat.sotto.session.Participant;
+import chat.sotto.session.SessionStore;
+import chat.sotto.session.SessionToken;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * {@code GET /api/ice}: the ICE servers a member's browser may use for calls, with fresh TURN credentials. Without
+ * TURN configured the list has no relay and {@code "relay": false}, so the page can say so.
+ */
+@Path("ice")
+@RequestScoped
+public class IceResource {
+  @Inject SessionStore sessions;
+  @Inject TurnSettings settings;
+  @Inject Clock clock;
+
+  @GET
+  @Produces(MediaType.APPLICATION_JSON)
+  public String iceServers(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+    Participant who = sessions.authenticate(SessionToken.fromAuthorization(authorization));
+    JsonArrayBuilder servers = Json.createArrayBuilder();
+    List<String> stun = settings.stunUrls();
+    if (!stun.isEmpty()) {
+      servers.add(Json.createObjectBuilder().add("urls", array(stun)));
+    }
+    boolean relay = settings.turnConfigured();
+    JsonObjectBuilder body = Json.createObjectBuilder();
+    if (relay) {
+      TurnCredentials c =
+          TurnCredentials.issue(settings.secret(), who.id(), clock.millis() / 1000, settings.ttlSeconds());
+      servers.add(
+          Json.createObjectBuilder()
+              .add("urls", array(settings.turnUrls()))
+              .add("username", c.username())
+              .add("credential", c.credential()));
+      body.add("expiresAt", c.expiresAt());
+    }
+    return body.add("iceServers", servers)
+        .add("relay", relay)
+        .add("maxParticipants", settings.maxParticipants())
+        .build()
+        .toString();
+  }
+
+  private static JsonArrayBuilder array(List<String> values) {
+    JsonArrayBuilder a = Json.createArrayBuilder();
+    values.forEach(a::add);
+    return a;
+  }
+}
