@@ -3,6 +3,7 @@ package chat.sotto.housekeeping;
 import chat.sotto.room.RoomService;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
@@ -21,6 +22,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @Singleton
 @Startup
+@DependsOn("SchemaMigrator")
 @TransactionManagement(TransactionManagementType.BEAN)
 public class Housekeeper {
   private static final Logger LOG = Logger.getLogger(Housekeeper.class.getName());
