@@ -1,15 +1,33 @@
 package chat.sotto.relay;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
+import java.util.Set;
 
 /** The single-node bus: events go straight to this node's connections. */
 @ApplicationScoped
+@Typed(InProcessBus.class)
 public class InProcessBus implements RoomBus {
   @Inject LocalRooms local;
 
   @Override
   public void publish(RoomEvent event) {
     local.deliver(event);
+  }
+
+  @Override
+  public void presenceChanged(String roomId) {
+    local.deliver(RoomEvent.broadcast(roomId, Frames.presence(local.online(roomId))));
+  }
+
+  @Override
+  public Set<String> online(String roomId) {
+    return local.online(roomId);
+  }
+
+  @Override
+  public boolean available() {
+    return true;
   }
 }

@@ -42,13 +42,14 @@ public class LocalRooms {
     return ids;
   }
 
-  /** True if the session has a connection to the room on this node. */
-  boolean isOnline(String roomId, String sessionId) {
-    return members(roomId).stream().anyMatch(m -> m.sessionId.equals(sessionId));
+  /** Rooms with at least one connection on this node. */
+  Set<String> roomIds() {
+    return Set.copyOf(rooms.keySet());
   }
 
-  int connectionCount() {
-    return rooms.values().stream().mapToInt(List::size).sum();
+  /** Closes every connection (1012, service restart) so that clients reconnect and resume from their last seq. */
+  void restartAll() {
+    rooms.values().forEach(list -> list.forEach(m -> m.closeAfterDrain(1012, "reconnect")));
   }
 
   /** Delivers an event to this node's connections of the room. */
@@ -59,10 +60,6 @@ public class LocalRooms {
       case BROADCAST -> members.forEach(m -> m.send(e.frame()));
       case OTHERS -> members.stream().filter(m -> !m.sessionId.equals(e.sessionId())).forEach(m -> m.send(e.frame()));
       case ONE -> members.stream().filter(m -> m.sessionId.equals(e.sessionId())).forEach(m -> m.send(e.frame()));
-      case PRESENCE -> {
-        String frame = Frames.presence(online(e.roomId()));
-        members.forEach(m -> m.send(frame));
-      }
       case ROOM_GONE -> {
         rooms.remove(e.roomId());
         members.forEach(

@@ -118,15 +118,15 @@ public class Relay {
       return;
     }
     m.markClosed();
-    boolean lastConnectionOfSession = local.remove(m);
-    if (m.owner && lastConnectionOfSession) {
-      try {
+    local.remove(m);
+    try {
+      bus.presenceChanged(m.roomId);
+      if (m.owner && !bus.online(m.roomId).contains(m.sessionId)) {
         rooms.ownerAway(m.roomId);
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "could not record owner absence: {0}", e.getClass().getName());
       }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not record a departure: {0}", e.getClass().getName());
     }
-    bus.publish(RoomEvent.presence(m.roomId));
   }
 
   void roomDeleted(@Observes(during = TransactionPhase.AFTER_SUCCESS) RoomDeleted event) {
@@ -156,26 +156,33 @@ public class Relay {
       close(socket, CloseCodes.getCloseCode(LocalRooms.CLOSE_ROOM_GONE), "room deleted");
       return;
     }
+    if (!bus.available()) {
+      close(socket, CloseCodes.TRY_AGAIN_LATER, "unavailable");
+      return;
+    }
     cancelAuthTimeout(socket);
     Member m = new Member(socket, p, settings.maxQueuedFrames());
     socket.getUserProperties().put(MEMBER, m);
     local.add(m);
     try {
+      long latest = rooms.latestSeq(p.roomId());
+      long oldest = messages.oldestSeq(p.roomId());
+      List<Participant> members = sessions.inRoom(p.roomId());
+      m.send(Frames.welcome(p, room.ownerSessionId(), latest, oldest == 0 ? latest + 1 : oldest, members));
+      // Presence first (the cluster's online set now holds this session), then the owner's grace clock stops.
+      bus.presenceChanged(p.roomId());
       if (p.owner()) {
         rooms.ownerPresent(p.roomId());
       }
-      long latest = rooms.latestSeq(p.roomId());
-      long oldest = messages.oldestSeq(p.roomId());
-      m.send(Frames.welcome(p, room.ownerSessionId(), latest, oldest == 0 ? latest + 1 : oldest, sessions.inRoom(p.roomId())));
       replay(m, auth.since());
     } catch (RuntimeException e) {
+      local.remove(m);
       LOG.log(Level.WARNING, "could not resume a connection: {0}", e.getClass().getName());
       close(socket, CloseCodes.TRY_AGAIN_LATER, "unavailable");
       return;
     } finally {
       m.replayDone();
     }
-    bus.publish(RoomEvent.presence(p.roomId()));
   }
 
   private void replay(Member m, long since) {
@@ -193,6 +200,10 @@ public class Relay {
   }
 
   private void chat(Member m, Envelope envelope) {
+    if (!bus.available()) {
+      m.send(Frames.envelopeError("unavailable", "Not stored; try again.", envelope.counter(), 1000));
+      return;
+    }
     Stored stored;
     try {
       stored = messages.store(m.participant, envelope);
@@ -217,7 +228,7 @@ public class Relay {
       m.send(Frames.envelopeError("rate_limited", describe("rate_limited"), e.counter(), 1000));
       return;
     }
-    if (s.to().equals(m.sessionId) || !local.isOnline(m.roomId, s.to())) {
+    if (s.to().equals(m.sessionId) || !bus.online(m.roomId).contains(s.to())) {
       m.send(Frames.envelopeError("not_in_room", "That participant is not in this room.", e.counter(), 0));
       return;
     }

@@ -1,9 +1,22 @@
 package chat.sotto.relay;
 
+import java.util.Set;
+
 /**
- * Carries room events to every connection of the room, wherever it is connected. The in-process implementation is
- * the single-node default; a cluster implementation delivers the same events on every node.
+ * Carries room events to every connection of the room, wherever it is connected, and knows who is online in a room
+ * across all nodes. The in-process implementation is the single-node default; {@link RedisBus} spans several nodes
+ * through Redis pub/sub. {@code sotto.bus} chooses ({@link BusProducer}).
  */
 public interface RoomBus {
+  /** Delivers an event on every node. */
   void publish(RoomEvent event);
+
+  /** This node's connections of a room changed: update the room's online set and tell its members. */
+  void presenceChanged(String roomId);
+
+  /** Sessions connected to a room on any node. */
+  Set<String> online(String roomId);
+
+  /** False while the bus cannot deliver (the node then refuses new work). */
+  boolean available();
 }

@@ -11,8 +11,6 @@ public record RoomEvent(Kind kind, String roomId, String sessionId, long seq, St
     OTHERS,
     /** A frame for the connections of {@code sessionId} only. */
     ONE,
-    /** The room's online set may have changed: recompute and send presence. */
-    PRESENCE,
     /** The room was deleted: send {@code gone} and close. */
     ROOM_GONE,
     /** Session {@code sessionId} left the room for good: close its connections. */
@@ -33,10 +31,6 @@ public record RoomEvent(Kind kind, String roomId, String sessionId, long seq, St
 
   static RoomEvent one(String roomId, String sessionId, String frame) {
     return new RoomEvent(Kind.ONE, roomId, sessionId, 0, frame);
-  }
-
-  static RoomEvent presence(String roomId) {
-    return new RoomEvent(Kind.PRESENCE, roomId, null, 0, null);
   }
 
   static RoomEvent gone(String roomId) {

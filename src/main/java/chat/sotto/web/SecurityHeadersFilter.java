@@ -1,5 +1,6 @@
 package chat.sotto.web;
 
+import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -7,8 +8,13 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Security headers on every response: a strict CSP, no referrer, no sniffing, no framing, no caching of the API. */
+/**
+ * Security headers on every response: a strict CSP, no referrer, no sniffing, no framing, no caching of the API; HSTS
+ * over HTTPS. Outside development ({@code sotto.https-only=true}) plain HTTP is redirected to HTTPS. A request that a
+ * TLS-terminating proxy marks with {@code X-Forwarded-Proto: https} counts as HTTPS.
+ */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class SecurityHeadersFilter extends HttpFilter {
   private static final long serialVersionUID = 1L;
@@ -22,9 +28,23 @@ public class SecurityHeadersFilter extends HttpFilter {
       "camera=(self), microphone=(self), display-capture=(self), fullscreen=(self), geolocation=(), payment=(),"
           + " usb=(), serial=(), hid=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=()";
 
+  @Inject
+  @ConfigProperty(name = "sotto.https-only", defaultValue = "false")
+  boolean httpsOnly;
+
+  @Inject
+  @ConfigProperty(name = "sotto.https-port", defaultValue = "443")
+  int httpsPort;
+
   @Override
   protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
+    boolean secure = request.isSecure() || "https".equalsIgnoreCase(request.getHeader("X-Forwarded-Proto"));
+    if (httpsOnly && !secure) {
+      response.setStatus(308);
+      response.setHeader("Location", httpsLocation(request));
+      return;
+    }
     response.setHeader("Content-Security-Policy", CSP);
     response.setHeader("Referrer-Policy", "no-referrer");
     response.setHeader("X-Content-Type-Options", "nosniff");
@@ -32,11 +52,18 @@ public class SecurityHeadersFilter extends HttpFilter {
     response.setHeader("Permissions-Policy", PERMISSIONS);
     response.setHeader("Cross-Origin-Opener-Policy", "same-origin");
     response.setHeader("Cross-Origin-Resource-Policy", "same-origin");
-    if (request.isSecure()) {
+    if (secure) {
       response.setHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
     }
     String path = request.getRequestURI();
     response.setHeader("Cache-Control", path.startsWith("/api/") || path.startsWith("/health") ? "no-store" : "no-cache");
     chain.doFilter(request, response);
+  }
+
+  private String httpsLocation(HttpServletRequest request) {
+    String host = request.getServerName();
+    String port = httpsPort == 443 ? "" : ":" + httpsPort;
+    String query = request.getQueryString() == null ? "" : "?" + request.getQueryString();
+    return "https://" + host + port + request.getRequestURI() + query;
   }
 }

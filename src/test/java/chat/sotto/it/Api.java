@@ -16,6 +16,12 @@ public final class Api {
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /**
+   * Test requests arrive as if through a TLS-terminating proxy, so that servers configured for production (HTTPS
+   * only) serve them; a development server ignores the header.
+   */
+  static final String PROXIED_PROTO = "https";
+
   private Api() {}
 
   /** A fresh random room identifier, as a browser derives one. */
@@ -30,7 +36,11 @@ public final class Api {
   }
 
   public static HttpResponse<String> post(String path, String json) {
-    HttpRequest.Builder b = request(path, null);
+    return post(SottoWar.BASE, path, json);
+  }
+
+  public static HttpResponse<String> post(URI base, String path, String json) {
+    HttpRequest.Builder b = request(base, path, null);
     if (json != null) {
       b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
     } else {
@@ -40,11 +50,19 @@ public final class Api {
   }
 
   public static HttpResponse<String> get(String path, String token) {
-    return send(request(path, token).GET().build());
+    return get(SottoWar.BASE, path, token);
+  }
+
+  public static HttpResponse<String> get(URI base, String path, String token) {
+    return send(request(base, path, token).GET().build());
   }
 
   public static HttpResponse<String> delete(String path, String token) {
-    return send(request(path, token).DELETE().build());
+    return delete(SottoWar.BASE, path, token);
+  }
+
+  public static HttpResponse<String> delete(URI base, String path, String token) {
+    return send(request(base, path, token).DELETE().build());
   }
 
   public static HttpResponse<String> createRoom(String roomId) {
@@ -57,7 +75,12 @@ public final class Api {
 
   /** Creates a room and returns the owner's session. */
   public static Session owner(String roomId) {
-    HttpResponse<String> r = createRoom(roomId);
+    return owner(SottoWar.BASE, roomId);
+  }
+
+  /** Creates a room through the server at {@code base} and returns the owner's session. */
+  public static Session owner(URI base, String roomId) {
+    HttpResponse<String> r = post(base, "api/rooms", "{\"roomId\":\"" + roomId + "\"}");
     if (r.statusCode() != 201) {
       throw new AssertionError("create room: " + r.statusCode() + " " + r.body());
     }
@@ -66,7 +89,12 @@ public final class Api {
 
   /** Joins a room and returns the member's session. */
   public static Session member(String roomId) {
-    HttpResponse<String> r = join(roomId);
+    return member(SottoWar.BASE, roomId);
+  }
+
+  /** Joins a room through the server at {@code base} and returns the member's session. */
+  public static Session member(URI base, String roomId) {
+    HttpResponse<String> r = post(base, "api/rooms/" + roomId + "/sessions", null);
     if (r.statusCode() != 201) {
       throw new AssertionError("join room: " + r.statusCode() + " " + r.body());
     }
@@ -79,8 +107,11 @@ public final class Api {
     return m.find() ? m.group(1) : null;
   }
 
-  private static HttpRequest.Builder request(String path, String token) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(SottoWar.BASE.resolve(path)).timeout(Duration.ofSeconds(20));
+  private static HttpRequest.Builder request(URI base, String path, String token) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(20))
+            .header("X-Forwarded-Proto", PROXIED_PROTO);
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -106,6 +137,11 @@ public final class Api {
   }
 
   static URI ws() {
-    return URI.create("ws://localhost:" + SottoWar.BASE.getPort() + "/ws");
+    return ws(SottoWar.BASE);
+  }
+
+  /** The relay WebSocket of the server at {@code base}. */
+  public static URI ws(URI base) {
+    return URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/ws");
   }
 }

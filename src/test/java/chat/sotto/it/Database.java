@@ -8,12 +8,18 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads (and for timer tests, ages) the rows the server stored, through the embedded H2's auto-server. */
+/**
+ * Reads (and for timer tests, ages) the rows the server stored: the embedded H2 through its auto-server, or the
+ * test PostgreSQL.
+ */
 public final class Database {
   private Database() {}
 
   public static Connection connect() throws SQLException {
-    return DriverManager.getConnection(System.getProperty("sotto.db.url"), "sotto", "sotto");
+    return DriverManager.getConnection(
+        System.getProperty("sotto.db.url"),
+        System.getProperty("sotto.db.user", "sotto"),
+        System.getProperty("sotto.db.password", "sotto"));
   }
 
   public static long count(String sql, Object... params) {

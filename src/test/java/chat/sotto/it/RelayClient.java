@@ -31,18 +31,31 @@ public final class RelayClient implements WebSocket.Listener, AutoCloseable {
 
   /** Opens a socket without authenticating, optionally with an Origin header. */
   public static RelayClient open(String origin) {
+    return open(Api.ws(), origin);
+  }
+
+  /** Opens a socket to the relay at {@code ws} without authenticating. */
+  public static RelayClient open(java.net.URI ws, String origin) {
     RelayClient c = new RelayClient();
-    WebSocket.Builder b = Api.HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+    WebSocket.Builder b =
+        Api.HTTP.newWebSocketBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .header("X-Forwarded-Proto", Api.PROXIED_PROTO);
     if (origin != null) {
       b.header("Origin", origin);
     }
-    c.socket = b.buildAsync(Api.ws(), c).join();
+    c.socket = b.buildAsync(ws, c).join();
     return c;
   }
 
   /** Opens a socket, authenticates with {@code since} and waits for the welcome frame. */
   public static RelayClient connect(Api.Session s, long since) {
-    RelayClient c = open(SottoWar.ORIGIN);
+    return connect(Api.ws(), s, since);
+  }
+
+  /** Opens a socket to the relay at {@code ws}, authenticates with {@code since} and waits for the welcome. */
+  public static RelayClient connect(java.net.URI ws, Api.Session s, long since) {
+    RelayClient c = open(ws, "http://" + ws.getHost() + ":" + ws.getPort());
     c.send("{\"t\":\"auth\",\"token\":\"" + s.token() + "\",\"since\":" + since + "}");
     c.welcome = c.await("welcome");
     return c;

@@ -5,12 +5,16 @@ import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 
 /**
- * Starts the services the integration tests need besides Liberty, before Arquillian starts Liberty, and stops them
- * at the end: a coturn on loopback with a generated secret. Its URL and secret reach Liberty as system properties
- * (arquillian.xml's javaVmArguments), i.e. as MicroProfile Config values. Unit test runs start nothing.
+ * Starts the services the integration tests need besides Liberty, before Arquillian starts Liberty, and stops them at
+ * the end, all on loopback: a coturn with a generated secret (its URL and secret reach Liberty as system properties,
+ * i.e. MicroProfile Config values, through arquillian.xml), and, when the build asks for them with the system
+ * properties {@code sotto.it.pg.port} / {@code sotto.it.redis.port} (ports that Maven reserved), a private
+ * PostgreSQL and a private Redis. Unit test runs start nothing.
  */
 public class IntegrationServices implements LauncherSessionListener {
   private static TestTurnServer turn;
+  private static TestPostgres postgres;
+  private static TestRedis redis;
 
   public static TestTurnServer turn() {
     if (turn == null) {
@@ -19,17 +23,41 @@ public class IntegrationServices implements LauncherSessionListener {
     return turn;
   }
 
+  public static TestPostgres postgres() {
+    if (postgres == null) {
+      throw new AssertionError("no test PostgreSQL: run through Maven's postgresql integration-test execution");
+    }
+    return postgres;
+  }
+
+  public static TestRedis redis() {
+    if (redis == null) {
+      throw new AssertionError("no test Redis: run through Maven's postgresql integration-test execution");
+    }
+    return redis;
+  }
+
   @Override
   public void launcherSessionOpened(LauncherSession session) {
-    if (System.getProperty("sotto.war") == null || turn != null || !TestTurnServer.installed()) {
+    if (System.getProperty("sotto.war") == null) {
       return;
     }
     try {
-      turn = TestTurnServer.start();
-      System.setProperty("sotto.test.turn.urls", turn.urls());
-      System.setProperty("sotto.test.turn.secret", turn.secret());
+      if (turn == null && TestTurnServer.installed()) {
+        turn = TestTurnServer.start();
+        System.setProperty("sotto.test.turn.urls", turn.urls());
+        System.setProperty("sotto.test.turn.secret", turn.secret());
+      }
+      String pgPort = System.getProperty("sotto.it.pg.port");
+      if (postgres == null && pgPort != null) {
+        postgres = TestPostgres.start(Integer.parseInt(pgPort));
+      }
+      String redisPort = System.getProperty("sotto.it.redis.port");
+      if (redis == null && redisPort != null) {
+        redis = TestRedis.start(Integer.parseInt(redisPort));
+      }
     } catch (IOException e) {
-      throw new IllegalStateException("could not start coturn for the tests", e);
+      throw new IllegalStateException("could not start the services for the integration tests", e);
     }
   }
 
@@ -38,6 +66,14 @@ public class IntegrationServices implements LauncherSessionListener {
     if (turn != null) {
       turn.close();
       turn = null;
+    }
+    if (redis != null) {
+      redis.close();
+      redis = null;
+    }
+    if (postgres != null) {
+      postgres.close();
+      postgres = null;
     }
   }
 }
