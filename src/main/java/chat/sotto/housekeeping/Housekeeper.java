@@ -12,6 +12,7 @@ import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -43,14 +44,19 @@ public class Housekeeper {
   @Timeout
   void sweep() {
     int deleted = 0;
+    List<String> expired;
     try {
-      for (String roomId : rooms.expiredRoomIds()) {
-        if (rooms.deleteIfExpired(roomId)) {
-          deleted++;
-        }
-      }
+      expired = rooms.expiredRoomIds();
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "housekeeping sweep failed: {0}", e.getClass().getName());
+      return;
+    }
+    for (String roomId : expired) {
+      try {
+        deleted += rooms.deleteIfExpired(roomId) ? 1 : 0;
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "could not delete an expired room: {0}", e.getClass().getName());
+      }
     }
     if (deleted > 0) {
       LOG.log(Level.FINE, "housekeeping deleted {0} rooms", deleted);

@@ -24,20 +24,16 @@ public class RateLimiter {
     this.em = em;
   }
 
-  /**
-   * Admits one action on bucket {@code key} at time {@code now} or throws a rate-limited refusal.
-   *
-   * @param roomId the room the bucket dies with, or null for a global bucket
-   */
-  public void acquire(String key, String roomId, Limit limit, long now) {
-    long retry = tryAcquire(key, roomId, limit, now);
+  /** Admits one action on bucket {@code key} at time {@code now} or throws a rate-limited refusal. */
+  public void acquire(String key, Limit limit, long now) {
+    long retry = tryAcquire(key, limit, now);
     if (retry > 0) {
       throw Refusal.rateLimited(retry);
     }
   }
 
   /** Returns 0 if admitted, else the milliseconds after which an action would be admitted. */
-  public long tryAcquire(String key, String roomId, Limit limit, long now) {
+  public long tryAcquire(String key, Limit limit, long now) {
     // Bucket idle long enough to be full: restart it at now + interval.
     int idle =
         em.createQuery("UPDATE RateBucket b SET b.tat = :next WHERE b.key = :key AND b.tat < :now")
@@ -63,12 +59,20 @@ public class RateLimiter {
     }
     RateBucket bucket = em.find(RateBucket.class, key);
     if (bucket == null) {
-      em.persist(new RateBucket(key, roomId, now + limit.intervalMillis()));
-      em.flush();
-      return 0;
+      throw new IllegalStateException("no rate-limit bucket " + key.substring(0, key.indexOf(':') + 1));
     }
     em.refresh(bucket);
     return limit.retryAfter(bucket.tat(), now);
+  }
+
+  /**
+   * Creates a full bucket. Buckets are created where their key is born (a room, a session) or by a migration (the
+   * deployment-wide ones), so that concurrent nodes never race to insert the same row.
+   *
+   * @param roomId the room the bucket dies with, or null for a global bucket
+   */
+  public void create(String key, String roomId) {
+    em.persist(new RateBucket(key, roomId, 0));
   }
 
   /** Deletes every bucket that belongs to a room. */

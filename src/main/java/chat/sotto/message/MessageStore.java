@@ -47,8 +47,8 @@ public class MessageStore {
     }
     long now = clock.millis();
     String room = sender.roomId();
-    limiter.acquire("msg:" + sender.id(), room, settings.perSession(), now);
-    limiter.acquire("room-msg:" + room, room, settings.perRoom(), now);
+    limiter.acquire(SessionStore.messageBucket(sender.id()), settings.perSession(), now);
+    limiter.acquire(RoomService.messageBucket(room), settings.perRoom(), now);
     long seq = rooms.nextSeq(room, now);
     StoredMessage message = new StoredMessage(room, seq, sender.id(), envelope, now);
     em.persist(message);

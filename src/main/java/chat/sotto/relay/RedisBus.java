@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -23,6 +24,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisPoolConfig;
 import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -90,8 +92,9 @@ public class RedisBus implements RoomBus {
 
   @Override
   public void publish(RoomEvent event) {
-    try (Jedis j = pool.getResource()) {
-      j.publish(EVENTS, encode(event));
+    String encoded = encode(event);
+    try {
+      redis(j -> j.publish(EVENTS, encoded));
     } catch (JedisException e) {
       LOG.log(Level.WARNING, "could not publish a room event: {0}", e.getClass().getName());
       // The sender's own node still delivers, so its members see the message; the others resume from the database.
@@ -102,30 +105,40 @@ public class RedisBus implements RoomBus {
   @Override
   public void presenceChanged(String roomId) {
     Set<String> mine = local.online(roomId);
-    Set<String> all;
-    try (Jedis j = pool.getResource()) {
-      if (mine.isEmpty()) {
-        j.hdel(presenceKey(roomId), nodeId);
-        j.srem(nodeRoomsKey(nodeId), roomId);
-      } else {
-        j.hset(presenceKey(roomId), nodeId, String.join(" ", mine));
-        j.sadd(nodeRoomsKey(nodeId), roomId);
-      }
-      all = union(j, roomId);
-    }
+    Set<String> all =
+        redis(
+            j -> {
+              if (mine.isEmpty()) {
+                j.hdel(presenceKey(roomId), nodeId);
+                j.srem(nodeRoomsKey(nodeId), roomId);
+              } else {
+                j.hset(presenceKey(roomId), nodeId, String.join(" ", mine));
+                j.sadd(nodeRoomsKey(nodeId), roomId);
+              }
+              return union(j, roomId);
+            });
     publish(RoomEvent.broadcast(roomId, Frames.presence(all)));
   }
 
   @Override
   public Set<String> online(String roomId) {
-    try (Jedis j = pool.getResource()) {
-      return union(j, roomId);
-    }
+    return redis(j -> union(j, roomId));
   }
 
   @Override
   public boolean available() {
     return subscribed;
+  }
+
+  // Runs a command, once more on a fresh connection if the pooled one broke (e.g. Redis restarted since).
+  private <T> T redis(Function<Jedis, T> command) {
+    try (Jedis j = pool.getResource()) {
+      return command.apply(j);
+    } catch (JedisConnectionException stale) {
+      try (Jedis j = pool.getResource()) {
+        return command.apply(j);
+      }
+    }
   }
 
   private Set<String> union(Jedis j, String roomId) {

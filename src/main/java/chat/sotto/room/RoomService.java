@@ -40,12 +40,14 @@ public class RoomService {
     return tx.required(
         () -> {
           long now = clock.millis();
-          limiter.acquire(ROOMS_BUCKET, null, settings.roomCreation(), now);
+          limiter.acquire(ROOMS_BUCKET, settings.roomCreation(), now);
           if (em.find(Room.class, id.value()) != null) {
             throw new Refusal(Reason.ROOM_EXISTS);
           }
           Credentials owner = sessions.issue(id.value(), true, now);
           em.persist(new Room(id, owner.sessionId(), now));
+          limiter.create(joinBucket(id.value()), id.value());
+          limiter.create(messageBucket(id.value()), id.value());
           return owner;
         });
   }
@@ -61,8 +63,8 @@ public class RoomService {
           if (sessions.countInRoom(id.value()) >= settings.maxMembers()) {
             throw new Refusal(Reason.ROOM_FULL);
           }
-          limiter.acquire("join:" + id.value(), id.value(), settings.joinsPerRoom(), now);
-          limiter.acquire(SESSIONS_BUCKET, null, settings.sessionCreation(), now);
+          limiter.acquire(joinBucket(id.value()), settings.joinsPerRoom(), now);
+          limiter.acquire(SESSIONS_BUCKET, settings.sessionCreation(), now);
           touch(id.value(), now);
           return sessions.issue(id.value(), false, now);
         });
@@ -154,13 +156,24 @@ public class RoomService {
   public boolean deleteIfExpired(String roomId) {
     return tx.required(
         () -> {
-          Room room = em.find(Room.class, roomId);
+          // The row lock makes concurrent sweeps of several nodes take turns: the second finds nothing to delete.
+          Room room = em.find(Room.class, roomId, LockModeType.PESSIMISTIC_WRITE);
           if (room == null || !room.expiredAt(clock.millis(), settings.idleMillis(), settings.ownerGraceMillis())) {
             return false;
           }
           delete(roomId);
           return true;
         });
+  }
+
+  /** The bucket of sessions issued by joining a room. */
+  static String joinBucket(String roomId) {
+    return "join:" + roomId;
+  }
+
+  /** The bucket of messages sent by all members of a room together. */
+  public static String messageBucket(String roomId) {
+    return "room-msg:" + roomId;
   }
 
   private void withRoom(String roomId, Consumer<Room> change) {

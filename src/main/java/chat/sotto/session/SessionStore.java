@@ -3,6 +3,7 @@ package chat.sotto.session;
 import chat.sotto.common.Reason;
 import chat.sotto.common.Refusal;
 import chat.sotto.common.Transactions;
+import chat.sotto.limits.RateLimiter;
 import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -16,12 +17,14 @@ public class SessionStore {
   EntityManager em;
 
   @Inject Transactions tx;
+  @Inject RateLimiter limiter;
 
   /** Issues a new session in a room (inside the caller's transaction); the token is returned once, its hash kept. */
   public Credentials issue(String roomId, boolean owner, long now) {
     SessionId id = SessionId.random();
     SessionToken token = SessionToken.random();
     em.persist(new Participant(id, roomId, token, owner, now));
+    limiter.create(messageBucket(id.value()), roomId);
     return new Credentials(id.value(), token.value(), owner);
   }
 
@@ -83,6 +86,11 @@ public class SessionStore {
           noteCounter(sessionId, counter);
           return updated == 1;
         });
+  }
+
+  /** The bucket of messages one session may send. */
+  public static String messageBucket(String sessionId) {
+    return "msg:" + sessionId;
   }
 
   /** Records that a session used counter {@code counter}, so that a reloaded page continues above it. */

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Data dies: the owner closing, the owner staying away past the grace period (5 s in the test server), and the idle
+ * Data dies: the owner closing, the owner staying away past the grace period (8 s in the test server), and the idle
  * timer each delete every row of the room, and connected members are told.
  */
 @ExtendWith(ArquillianExtension.class)

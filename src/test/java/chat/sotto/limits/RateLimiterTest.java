@@ -32,6 +32,9 @@ class RateLimiterTest {
   void database() {
     String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000";
     emf = Persistence.createEntityManagerFactory("sotto-unit", Map.of("jakarta.persistence.jdbc.url", url));
+    for (String key : new String[] {"k", "a", "b", "shared"}) {
+      create(key, null);
+    }
   }
 
   @AfterEach
@@ -83,7 +86,7 @@ class RateLimiterTest {
         assertThrows(
             Refusal.class,
             () -> inTransaction(em -> {
-              new RateLimiter(em).acquire("k", null, FIVE_PER_SECOND_BURST_TEN, now);
+              new RateLimiter(em).acquire("k", FIVE_PER_SECOND_BURST_TEN, now);
               return 0L;
             }));
     assertEquals(Reason.RATE_LIMITED, refusal.reason());
@@ -93,8 +96,7 @@ class RateLimiterTest {
   @Test
   void concurrentCallersNeverOvershootTheLimit() throws Exception {
     long now = 9_000;
-    attempt("shared", now); // the row exists, as it does after a room's first message
-    AtomicInteger admitted = new AtomicInteger(1);
+    AtomicInteger admitted = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<?>> done = new ArrayList<>();
@@ -118,18 +120,30 @@ class RateLimiterTest {
 
   @Test
   void forgettingARoomDeletesItsBuckets() {
-    inTransaction(em -> new RateLimiter(em).tryAcquire("room-msg:r1", "r1", FIVE_PER_SECOND_BURST_TEN, 1));
-    inTransaction(em -> new RateLimiter(em).tryAcquire("room-msg:r2", "r2", FIVE_PER_SECOND_BURST_TEN, 1));
+    create("room-msg:r1", "r1");
+    create("room-msg:r2", "r2");
     inTransaction(em -> {
       new RateLimiter(em).forgetRoom("r1");
       return 0L;
     });
     long left = inTransaction(em -> em.createQuery("SELECT COUNT(b) FROM RateBucket b", Long.class).getSingleResult());
-    assertEquals(1, left);
+    assertEquals(5, left, "the other room's and the global buckets stay");
+  }
+
+  @Test
+  void anUnknownBucketIsAnErrorNotAFreePass() {
+    assertThrows(IllegalStateException.class, () -> attempt("nobody", 1));
   }
 
   private long attempt(String key, long now) {
-    return inTransaction(em -> new RateLimiter(em).tryAcquire(key, null, FIVE_PER_SECOND_BURST_TEN, now));
+    return inTransaction(em -> new RateLimiter(em).tryAcquire(key, FIVE_PER_SECOND_BURST_TEN, now));
+  }
+
+  private void create(String key, String roomId) {
+    inTransaction(em -> {
+      new RateLimiter(em).create(key, roomId);
+      return 0L;
+    });
   }
 
   private long inTransaction(Function<EntityManager, Long> work) {
