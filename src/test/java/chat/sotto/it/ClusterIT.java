@@ -184,6 +184,57 @@ class ClusterIT {
   }
 
   @Test
+  @Order(5)
+  void reportsDeliveryLatencyAcrossNodesAndWithinANode() {
+    String room = Api.newRoomId();
+    Api.Session owner = Api.owner(two.base(), room);
+    List<Api.Session> senders = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      senders.add(Api.member(two.base(), room));
+    }
+    Api.Session crossReader = Api.member(one.base(), room);
+    List<RelayClient> clients = new ArrayList<>();
+    try (RelayClient sameNode = RelayClient.connect(two.ws(), owner, 0);
+        RelayClient crossNode = RelayClient.connect(one.ws(), crossReader, 0)) {
+      for (Api.Session s : senders) {
+        clients.add(RelayClient.connect(two.ws(), s, 0));
+      }
+      int perSender = 10; // 90 messages: within the room's burst, so no rate limit skews the figures
+      List<long[]> sent = new ArrayList<>();
+      for (int round = 1; round <= perSender; round++) {
+        for (int i = 0; i < clients.size(); i++) {
+          long t0 = System.nanoTime();
+          clients.get(i).sendEnvelope(round, 400);
+          clients.get(i).await("ack");
+          sent.add(new long[] {i, round, t0});
+        }
+      }
+      int total = perSender * clients.size();
+      sameNode.messages(total);
+      crossNode.messages(total);
+      List<Long> same = new ArrayList<>();
+      List<Long> cross = new ArrayList<>();
+      for (long[] s : sent) {
+        String from = senders.get((int) s[0]).sessionId();
+        same.add(sameNode.arrivalNanos(from, s[1]) - s[2]);
+        cross.add(crossNode.arrivalNanos(from, s[1]) - s[2]);
+      }
+      System.out.printf(
+          "delivery latency over %d messages: same node median %.2f ms p99 %.2f ms; across nodes median %.2f ms p99 %.2f ms%n",
+          total, percentile(same, 50), percentile(same, 99), percentile(cross, 50), percentile(cross, 99));
+      assertEquals(total, same.size());
+    } finally {
+      clients.forEach(RelayClient::close);
+    }
+  }
+
+  private static double percentile(List<Long> nanos, int p) {
+    List<Long> sorted = nanos.stream().sorted().toList();
+    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, index)) / 1e6;
+  }
+
+  @Test
   @Order(6)
   void whenRedisStopsNodesAreNotReadyRefuseWorkAndRecoverLosingNothing() throws Exception {
     TestRedis redis = IntegrationServices.redis();

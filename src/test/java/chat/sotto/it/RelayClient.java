@@ -22,6 +22,7 @@ public final class RelayClient implements WebSocket.Listener, AutoCloseable {
   private final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   private final List<JsonObject> seen = new ArrayList<>();
   private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+  private final java.util.Map<String, Long> arrivals = new java.util.concurrent.ConcurrentHashMap<>();
   private final StringBuilder partial = new StringBuilder();
   private WebSocket socket;
   private JsonObject welcome;
@@ -128,6 +129,11 @@ public final class RelayClient implements WebSocket.Listener, AutoCloseable {
     return out;
   }
 
+  /** When (System.nanoTime) the chat message of {@code from} with counter {@code c} arrived, or null. */
+  public Long arrivalNanos(String from, long c) {
+    return arrivals.get(from + ":" + c);
+  }
+
   /** Frames received and not yet consumed by an await, without waiting. */
   public List<JsonObject> drain() {
     List<JsonObject> out = new ArrayList<>();
@@ -167,6 +173,9 @@ public final class RelayClient implements WebSocket.Listener, AutoCloseable {
     if (last) {
       try (JsonReader r = Json.createReader(new StringReader(partial.toString()))) {
         JsonObject f = r.readObject();
+        if ("msg".equals(f.getString("t", ""))) {
+          arrivals.put(f.getString("from") + ":" + f.getJsonNumber("c").longValue(), System.nanoTime());
+        }
         synchronized (seen) {
           seen.add(f);
         }
