@@ -14,7 +14,7 @@ RUN mvn -B -q -ntp -DskipTests -DskipJsTests package \
       -Dmdep.stripVersion=true -DoutputDirectory=/src/target/jdbc
 
 # Runtime stage: Open Liberty with only the features server.xml lists.
-FROM icr.io/appcafe/open-liberty:kernel-slim-java17-openj9-ubi-minimal
+FROM icr.io/appcafe/open-liberty:26.0.0.5-kernel-slim-java17-openj9-ubi
 ARG VERSION=1.0.0
 LABEL org.opencontainers.image.title="Sotto" \
       org.opencontainers.image.description="Anonymous end-to-end encrypted chat rooms" \

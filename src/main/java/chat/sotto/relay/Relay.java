@@ -1,5 +1,6 @@
 package chat.sotto.relay;
 
+import chat.sotto.common.Failures;
 import chat.sotto.common.Reason;
 import chat.sotto.common.Refusal;
 import chat.sotto.message.Envelope;
@@ -18,7 +19,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import jakarta.persistence.PersistenceException;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
@@ -254,7 +254,7 @@ public class Relay {
   }
 
   private void unavailable(Member m, Envelope envelope, RuntimeException e) {
-    boolean database = e instanceof PersistenceException || e.getCause() instanceof PersistenceException;
+    boolean database = Failures.fromDatabase(e);
     LOG.log(Level.WARNING, "could not store an envelope: {0}", database ? "database error" : e.getClass().getName());
     m.send(Frames.envelopeError("unavailable", "Not stored; try again.", envelope.counter(), 1000));
   }

@@ -1,7 +1,7 @@
 package chat.sotto.web;
 
 import chat.sotto.common.Reason;
-import jakarta.persistence.PersistenceException;
+import chat.sotto.common.Failures;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -30,7 +30,7 @@ public class FallbackMapper implements ExceptionMapper<Throwable> {
         default -> ErrorBody.of(status, "error", "The request failed.");
       };
     }
-    if (error instanceof PersistenceException || error.getCause() instanceof PersistenceException) {
+    if (Failures.fromDatabase(error)) {
       LOG.log(Level.WARNING, "database error: {0}", error.getClass().getName());
       return ErrorBody.of(Reason.UNAVAILABLE);
     }

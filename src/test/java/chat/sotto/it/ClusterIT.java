@@ -46,6 +46,13 @@ class ClusterIT {
         System.getProperty("sotto.it.pg.port") != null, "runs in Maven's postgresql integration-test execution");
     TestPostgres pg = IntegrationServices.postgres();
     pg.createDatabase(DATABASE);
+    // The database is left at schema version 1, as an older release would have left it.
+    org.flywaydb.core.Flyway.configure()
+        .dataSource(pg.jdbcUrl(DATABASE), "sotto", "sotto")
+        .locations("classpath:db/migration")
+        .target("1")
+        .load()
+        .migrate();
     Map<String, String> settings = new HashMap<>();
     settings.put("SOTTO_DB_KIND", "postgresql");
     settings.put("SOTTO_DB_HOST", "127.0.0.1");
@@ -80,7 +87,7 @@ class ClusterIT {
 
   @Test
   @Order(1)
-  void bothNodesStartingTogetherAppliedEachMigrationOnce() throws SQLException {
+  void twoNodesStartingTogetherOnAnOlderSchemaUpgradedItOnce() throws SQLException {
     assertEquals(
         List.of("1", "2", "3"),
         strings("SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL ORDER BY installed_rank"));
@@ -265,6 +272,38 @@ class ClusterIT {
 
   @Test
   @Order(7)
+  void whenTheDatabaseStopsNodesAreNotReadyRefuseWorkAndRecoverLosingNothing() throws Exception {
+    TestPostgres pg = IntegrationServices.postgres();
+    String room = Api.newRoomId();
+    Api.Session owner = Api.owner(one.base(), room);
+    try (RelayClient a = RelayClient.connect(one.ws(), owner, 0)) {
+      for (int i = 1; i <= 3; i++) {
+        a.sendEnvelope(i, 100);
+        a.await("ack");
+      }
+      pg.stop();
+      try {
+        Await.until("node 1 not ready", Duration.ofSeconds(30), () -> one.readiness() == 503);
+        Await.until("node 2 not ready", Duration.ofSeconds(30), () -> two.readiness() == 503);
+        a.sendEnvelope(4, 100);
+        JsonObject refused = a.await(f -> Set.of("error", "ack").contains(f.getString("t")), "a refusal");
+        assertEquals("unavailable", refused.getString("code"), refused.toString());
+        var join = Api.post(two.base(), "api/rooms/" + room + "/sessions", null);
+        assertEquals(503, join.statusCode(), join.body());
+        assertEquals("unavailable", Api.field(join.body(), "error"));
+      } finally {
+        pg.startAgain();
+      }
+      one.awaitReady(Duration.ofSeconds(60));
+      two.awaitReady(Duration.ofSeconds(60));
+      a.sendEnvelope(4, 100);
+      a.await("ack");
+    }
+    assertEquals(4, count("SELECT COUNT(*) FROM messages WHERE room_id = ?", room), "nothing stored was lost");
+  }
+
+  @Test
+  @Order(8)
   void whenANodeIsKilledMidStreamItsClientsResumeOnTheOtherAndGetEveryMessageOnce() throws Exception {
     String room = Api.newRoomId();
     Api.Session owner = Api.owner(two.base(), room);

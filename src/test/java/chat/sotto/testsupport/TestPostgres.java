@@ -76,6 +76,26 @@ public final class TestPostgres implements AutoCloseable {
         tempLog());
   }
 
+  /** Stops the server (its data stays), as an outage would. */
+  public void stop() throws IOException {
+    ExternalProcess.run(
+        ExternalProcess.as("postgres", List.of(bin + "/pg_ctl", "-D", dir.resolve("data").toString(), "-m", "fast", "-w", "stop")),
+        tempLog());
+  }
+
+  /** Starts the stopped server again on the same port. */
+  public void startAgain() throws IOException {
+    ExternalProcess.run(
+        ExternalProcess.as(
+            "postgres",
+            List.of(
+                bin + "/pg_ctl", "-D", dir.resolve("data").toString(), "-l", dir.resolve("restart.log").toString(), "-w",
+                "-t", "30", "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c fsync=off -c max_connections=200",
+                "start")),
+        tempLog());
+    ExternalProcess.awaitPort(port, 30_000, "PostgreSQL");
+  }
+
   @Override
   public void close() {
     try {
