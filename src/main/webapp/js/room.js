@@ -211,6 +211,8 @@ export class Room {
     if (this.closed) return;
     this.dispose();
     if (this.roomId) this.store.remove(this.roomId);
+    // The room is deleted: its decrypted messages leave the page too.
+    this.ui.messages.clear();
     this.ui.bar.setStatus('closed');
     this.onGone(text);
   }

@@ -1,0 +1,245 @@
+package chat.sotto.browser;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.stream.Stream;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * One headless Chromium with a fresh profile, driven through its visible controls by their accessible names.
+ * It records everything the browser sends (Chrome's performance log) and what its console reports.
+ */
+final class Browser implements AutoCloseable {
+  /** The longest any single step of a person may take to show its effect. */
+  static final Duration WAIT = Duration.ofSeconds(15);
+
+  private static final String CHROMIUM = "/usr/bin/chromium";
+  private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+  private static final String BUTTONS = "button, [role=button], input[type=submit], input[type=button]";
+  private static final String TEXTBOXES = "input:not([type]), input[type=text], input[type=search], textarea";
+
+  private final Path profile;
+  private final ChromeDriverService service;
+  private final ChromeDriver driver;
+  private final List<JsonObject> network = new ArrayList<>();
+  private final List<LogEntry> console = new ArrayList<>();
+
+  private Browser(Path profile, ChromeDriverService service, ChromeDriver driver) {
+    this.profile = profile;
+    this.service = service;
+    this.driver = driver;
+  }
+
+  /** Starts Chromium from the Debian package through its chromedriver; Selenium Manager is never asked. */
+  static Browser start() {
+    Path profile;
+    try {
+      profile = Files.createTempDirectory("sotto-chromium-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ChromeDriverService service =
+        new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM);
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        "--window-size=1280,900",
+        "--user-data-dir=" + profile);
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.PERFORMANCE, Level.ALL);
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
+    try {
+      return new Browser(profile, service, new ChromeDriver(service, options));
+    } catch (RuntimeException e) {
+      service.stop();
+      deleteTree(profile);
+      throw e;
+    }
+  }
+
+  /** Navigates to a URL and waits until the document and its scripts have loaded. */
+  void open(String url) {
+    driver.get(url);
+    awaitLoaded();
+  }
+
+  /** Reloads the current page, as the browser's reload button does. */
+  void reload() {
+    driver.navigate().refresh();
+    awaitLoaded();
+  }
+
+  private void awaitLoaded() {
+    until("the page to load", d -> "complete".equals(script("return document.readyState")));
+  }
+
+  /** The visible, enabled button with this accessible name, once there is one. */
+  WebElement button(String name) {
+    return until("an enabled button named \"" + name + "\"", d -> enabled(visible(BUTTONS, name)));
+  }
+
+  void click(String buttonName) {
+    button(buttonName).click();
+  }
+
+  /** The visible, enabled text box with this accessible name (its label), once there is one. */
+  WebElement textbox(String name) {
+    return until("an enabled text box named \"" + name + "\"", d -> enabled(visible(TEXTBOXES, name)));
+  }
+
+  /** Whether a button or text box with this accessible name is visible now (no waiting). */
+  boolean shows(String name) {
+    return visible(BUTTONS + ", " + TEXTBOXES, name) != null;
+  }
+
+  private WebElement visible(String css, String name) {
+    for (WebElement e : driver.findElements(By.cssSelector(css))) {
+      if (e.isDisplayed() && name.equals(e.getAccessibleName())) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  private static WebElement enabled(WebElement e) {
+    return e != null && e.isEnabled() ? e : null;
+  }
+
+  /** Waits (bounded by {@link #WAIT}) until the condition yields a value that is neither null nor false. */
+  <T> T until(String what, Function<WebDriver, T> condition) {
+    return until(what, WAIT, condition);
+  }
+
+  <T> T until(String what, Duration timeout, Function<WebDriver, T> condition) {
+    return new WebDriverWait(driver, timeout, Duration.ofMillis(50))
+        .withMessage(what)
+        .ignoring(StaleElementReferenceException.class)
+        .until(condition);
+  }
+
+  /** Runs a script in the page: to read its state, or to do what an attacker's injected code would try. */
+  Object script(String js, Object... args) {
+    return driver.executeScript(js, args);
+  }
+
+  /** Lets the page at this origin read the clipboard, as a person pasting would (writing needs no grant). */
+  void allowClipboardReading(String origin) {
+    driver.executeCdpCommand("Browser.grantPermissions",
+        Map.of("origin", origin, "permissions", List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
+  }
+
+  /** Whether a JavaScript alert, confirm or prompt dialog is open. */
+  boolean hasAlert() {
+    try {
+      driver.switchTo().alert();
+      return true;
+    } catch (NoAlertPresentException e) {
+      return false;
+    }
+  }
+
+  String url() {
+    return driver.getCurrentUrl();
+  }
+
+  /** Everything this browser has sent so far: request URLs, headers and bodies, WebSocket handshakes and frames. */
+  SentTraffic sent() {
+    drainLogs();
+    return SentTraffic.of(network);
+  }
+
+  /** Response headers of the document loaded from {@code url}, as the browser received them (names in lower case). */
+  Map<String, String> documentHeaders(String url) {
+    drainLogs();
+    for (JsonObject event : network) {
+      if ("Network.responseReceived".equals(event.getString("method"))) {
+        JsonObject params = event.getJsonObject("params");
+        JsonObject response = params.getJsonObject("response");
+        if ("Document".equals(params.getString("type", "")) && url.equals(response.getString("url"))) {
+          Map<String, String> headers = new TreeMap<>();
+          response.getJsonObject("headers").forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), SentTraffic.text(v)));
+          return headers;
+        }
+      }
+    }
+    throw new AssertionError("no document response from " + url + " was recorded");
+  }
+
+  /** Console messages at SEVERE level (errors, CSP violations, failed loads) since the browser started. */
+  List<String> consoleErrors() {
+    drainLogs();
+    return console.stream()
+        .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+        .map(LogEntry::getMessage)
+        .toList();
+  }
+
+  private void drainLogs() {
+    for (LogEntry entry : driver.manage().logs().get(LogType.PERFORMANCE)) {
+      try (JsonReader r = Json.createReader(new StringReader(entry.getMessage()))) {
+        JsonObject message = r.readObject().getJsonObject("message");
+        if (message.getString("method", "").startsWith("Network.")) {
+          network.add(message);
+        }
+      }
+    }
+    console.addAll(driver.manage().logs().get(LogType.BROWSER).getAll());
+  }
+
+  @Override
+  public void close() {
+    try {
+      driver.quit();
+    } finally {
+      service.stop();
+      deleteTree(profile);
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // A profile left in the temp folder is harmless; the test's outcome does not depend on it.
+    }
+  }
+}

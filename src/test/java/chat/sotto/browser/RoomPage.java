@@ -1,0 +1,170 @@
+package chat.sotto.browser;
+
+import chat.sotto.it.SottoWar;
+import java.util.List;
+import java.util.Map;
+import org.openqa.selenium.Keys;
+
+/** Sotto as one person sees it in one browser: the start page and the room they are in. */
+final class RoomPage {
+  private final Browser browser;
+
+  private RoomPage(Browser browser) {
+    this.browser = browser;
+  }
+
+  /** Opens the start page and clicks "Create room"; returns once the new room is connected. */
+  static RoomPage createRoom(Browser browser) {
+    browser.open(SottoWar.BASE.toString());
+    browser.click("Create room");
+    return new RoomPage(browser).awaitConnected();
+  }
+
+  /** Opens an invite link; returns once the room is connected. */
+  static RoomPage openInvite(Browser browser, String inviteLink) {
+    browser.open(inviteLink);
+    return new RoomPage(browser).awaitConnected();
+  }
+
+  Browser browser() {
+    return browser;
+  }
+
+  RoomPage awaitConnected() {
+    browser.until("the room to be connected", d -> "connected".equals(
+        browser.script("const s = document.getElementById('status');"
+            + " return s.closest('[hidden]') ? null : s.dataset.state")));
+    browser.textbox("Message");
+    return this;
+  }
+
+  /** The room code shown beside "Code". */
+  RoomCode code() {
+    String shown = (String) browser.script("return document.getElementById('room-code-display').textContent");
+    return RoomCode.parse(shown.trim());
+  }
+
+  /** The invite link, as "Copy invite link" puts it on the clipboard (or shows it when copying is refused). */
+  String copyInviteLink() {
+    browser.click("Copy invite link");
+    return browser.until("the invite link to be copied or shown", d -> {
+      String fallback = (String) browser.script("const f = document.getElementById('invite-fallback');"
+          + " return f.hidden ? null : f.querySelector('input').value");
+      if (fallback != null && !fallback.isEmpty()) {
+        return fallback;
+      }
+      String feedback = (String) browser.script("return document.getElementById('copy-feedback').textContent");
+      return feedback.contains("copied") ? clipboard() : null;
+    });
+  }
+
+  private String clipboard() {
+    browser.allowClipboardReading(SottoWar.ORIGIN);
+    return (String) browser.script("return navigator.clipboard.readText().catch(() => null)");
+  }
+
+  /** Types a message into "Message" and clicks "Send"; returns once the server has stored it (its seq is shown). */
+  void send(String text) {
+    browser.textbox("Message").sendKeys(text);
+    browser.click("Send");
+    browser.until("\"" + text + "\" to be stored", d -> messages().stream().anyMatch(m -> m.text().equals(text)));
+  }
+
+  /** Selects the nickname field's text, types the new one and presses Enter; returns once the list shows it. */
+  void setNickname(String nick) {
+    browser.textbox("Your nickname").sendKeys(Keys.chord(Keys.CONTROL, "a"), nick, Keys.ENTER);
+    browser.until("own nickname " + nick + " in the participant list",
+        d -> participants().stream().anyMatch(p -> p.self() && p.name().equals(nick)));
+  }
+
+  String nickname() {
+    return browser.textbox("Your nickname").getAttribute("value");
+  }
+
+  /** A stored message as shown: seq, sender session, author line and text. */
+  record Message(long seq, String from, String author, String text) {}
+
+  /** The stored messages shown in #messages, top to bottom. */
+  List<Message> messages() {
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> rows = (List<Map<String, Object>>) browser.script(
+        "return [...document.querySelectorAll('#messages .message[data-seq]')].map(m => ({"
+            + " seq: m.dataset.seq, from: m.dataset.from,"
+            + " author: m.querySelector('.message-author').textContent,"
+            + " text: m.querySelector('.message-text').textContent }))");
+    return rows.stream()
+        .map(r -> new Message(Long.parseLong((String) r.get("seq")), (String) r.get("from"), (String) r.get("author"),
+            (String) r.get("text")))
+        .toList();
+  }
+
+  /** Waits until a message with exactly this text is shown and returns it. */
+  Message awaitMessage(String text) {
+    return browser.until("message \"" + text + "\" to be shown",
+        d -> messages().stream().filter(m -> m.text().equals(text)).findFirst().orElse(null));
+  }
+
+  /**
+   * Waits until a message with this text is shown under this author and returns it. A nickname chosen just now may
+   * take a moment to reach the others (the server lets each person change their profile about once a second).
+   */
+  Message awaitMessage(String text, String author) {
+    return browser.until("message \"" + text + "\" to be shown from " + author, d -> messages().stream()
+        .filter(m -> m.text().equals(text) && m.author().equals(author))
+        .findFirst()
+        .orElse(null));
+  }
+
+  /** Own messages still waiting for the server's acknowledgement. */
+  long pendingCount() {
+    return (Long) browser.script("return document.querySelectorAll('#messages .message-pending').length");
+  }
+
+  /** An entry of the "People" list. */
+  record Participant(String sessionId, String name, boolean online, boolean self, boolean owner) {}
+
+  List<Participant> participants() {
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> rows = (List<Map<String, Object>>) browser.script(
+        "return [...document.querySelectorAll('#participants li')].map(p => ({"
+            + " id: p.dataset.sessionId, name: p.querySelector('.participant-name').textContent,"
+            + " online: p.classList.contains('online'), self: !!p.querySelector('.you-tag'),"
+            + " owner: !!p.querySelector('.badge') }))");
+    return rows.stream()
+        .map(r -> new Participant((String) r.get("id"), (String) r.get("name"), (Boolean) r.get("online"),
+            (Boolean) r.get("self"), (Boolean) r.get("owner")))
+        .toList();
+  }
+
+  /** This person's own session ID, from their entry in the "People" list. */
+  String selfId() {
+    return browser.until("own entry in the participant list",
+        d -> participants().stream().filter(Participant::self).map(Participant::sessionId).findFirst().orElse(null));
+  }
+
+  /** Whether the "People" list shows this session online. */
+  boolean showsOnline(String sessionId) {
+    return participants().stream().anyMatch(p -> p.sessionId().equals(sessionId) && p.online());
+  }
+
+  /** Clicks "Close room" and confirms with "Yes, close it" in the dialog. */
+  void closeRoom() {
+    browser.click("Close room");
+    browser.click("Yes, close it");
+  }
+
+  void leave() {
+    browser.click("Leave room");
+  }
+
+  /** Waits for the notice that replaces a deleted room and returns its text. */
+  String awaitGoneNotice() {
+    return browser.until("the room-gone notice", d -> (String) browser.script(
+        "const g = document.getElementById('room-gone'); return g.hidden ? null : g.textContent.trim()"));
+  }
+
+  /** Whether the start page is shown (its "Create room" button is visible). */
+  boolean showsStartPage() {
+    return browser.shows("Create room");
+  }
+}
