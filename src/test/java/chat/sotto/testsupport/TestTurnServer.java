@@ -2,9 +2,7 @@ package chat.sotto.testsupport;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,25 +99,12 @@ public final class TestTurnServer implements AutoCloseable {
   }
 
   private void awaitListening() throws IOException {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IOException("turnserver exited: " + log());
-      }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
-      } catch (IOException notYet) {
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException(e);
-        }
-      }
+    try {
+      ExternalProcess.awaitPort(port, 10_000, "turnserver");
+    } catch (IOException e) {
+      close();
+      throw new IOException(e.getMessage() + ": " + log(), e);
     }
-    close();
-    throw new IOException("turnserver did not listen within 10 s: " + log());
   }
 
   private static int spareTcpPort() throws IOException {
