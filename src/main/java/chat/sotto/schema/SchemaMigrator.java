@@ -28,7 +28,10 @@ public class SchemaMigrator {
         Flyway.configure(SchemaMigrator.class.getClassLoader())
             .dataSource(dataSource)
             .locations("classpath:db/migration")
-            .baselineOnMigrate(false)
+            // A database from before the migrations (tables made by JPA, identical to version 1) is adopted as
+            // version 1 and upgraded from there.
+            .baselineOnMigrate(true)
+            .baselineVersion("1")
             .load()
             .migrate();
     LOG.log(
