@@ -1,5 +1,6 @@
 // The REST API (docs/PROTOCOL.md, "REST"). Authenticated calls send the session token as a Bearer header.
 
+import { parseIceConfig } from './call/ice.js';
 import { parseHistoryPage, parseSessionGrant } from './protocol.js';
 
 export class ApiError extends Error {
@@ -79,6 +80,12 @@ export function createApi(fetchImpl = (...args) => globalThis.fetch(...args)) {
     },
     async leave(token) {
       await call('DELETE', '/api/sessions/current', { token });
+    },
+    /** ICE servers (with fresh TURN credentials) and call limits for this member's calls. */
+    async ice(token) {
+      const config = parseIceConfig(await call('GET', '/api/ice', { token }));
+      if (!config) throw new ApiError(502, 'bad_response', 'The server answered in an unexpected way.');
+      return config;
     },
   };
 }

@@ -9,6 +9,7 @@ import { Room } from './room.js';
 import { formatCode, generateCode, parseCode, parseCodeOrLink } from './roomcode.js';
 import { SessionStore } from './session-store.js';
 import { createComposer } from './views/composer.js';
+import { createCallView } from './views/call-view.js';
 import { byId } from './views/dom.js';
 import { createGoneView } from './views/gone.js';
 import { createLandingView } from './views/landing.js';
@@ -40,6 +41,14 @@ const ui = {
     onSend: async (text) => (room ? room.send(text) : false),
     onTyping: () => room?.typing(),
     onNickname: (nick) => room?.rename(nick),
+  }),
+  call: createCallView({
+    onJoin: () => room?.call.join(),
+    onLeave: () => room?.call.leave(),
+    onMic: () => room?.call.toggleMic(),
+    onCamera: () => room?.call.toggleCamera(),
+    onScreen: () => room?.call.toggleScreen(),
+    onHideIp: (on) => room?.call.setHideIp(on),
   }),
 };
 
@@ -80,6 +89,7 @@ function enterRoom(codeBytes) {
   ui.messages.clear();
   ui.participants.render([]);
   ui.composer.clear();
+  ui.call.reset();
   roomSection.hidden = false;
   room = new Room({
     codeBytes, api, store, ui,

@@ -7,7 +7,7 @@ import { open, seal, TAG_BYTES } from './crypto.js';
 export const VERSION = 'sotto/v1';
 export const MAX_TEXT_CHARS = 4000;
 export const MAX_NICK_CHARS = 40;
-export const MAX_CT_BYTES = { chat: 16384, profile: 1024 };
+export const MAX_CT_BYTES = { chat: 16384, profile: 1024, signal: 16384 };
 
 const ID_BYTES = 16;
 const TOKEN_BYTES = 32;
@@ -122,6 +122,10 @@ const PARSERS = {
   msg: (v) => parseMessage(v),
   ack: (v) => (isCounter(v.c) && isSeq(v.seq) ? { c: v.c, seq: v.seq } : null),
   profile: (v) => parseEnvelope(v, 'profile'),
+  signal(v) {
+    const env = parseEnvelope(v, 'signal');
+    return env && isSessionId(v.to) ? { ...env, to: v.to } : null;
+  },
   presence(v) {
     if (!Array.isArray(v.online) || !v.online.every(isSessionId)) return null;
     return { online: [...v.online] };

@@ -1,7 +1,9 @@
 // One open room: gets a session, loads history, keeps the WebSocket, turns frames into room state
 // and room state into the views, and carries out the person's actions (send, rename, leave, close).
+// Calls live in call/call.js; the room hands them its signals, presence and the session's counter.
 
 import { ApiError } from './api.js';
+import { Call } from './call/call.js';
 import { ChatState, createThrottle, TYPING_VISIBLE_MS, typingText } from './chat.js';
 import { Connection, socketUrl } from './connection.js';
 import { deriveRoomId, deriveRoomKey } from './crypto.js';
@@ -34,7 +36,7 @@ export class Room {
    * @param {Uint8Array} o.codeBytes
    * @param {object} o.api  from createApi()
    * @param {import('./session-store.js').SessionStore} o.store
-   * @param {object} o.ui  { bar, messages, participants, composer, notice }
+   * @param {object} o.ui  { bar, messages, participants, composer, notice, call }
    * @param {(text: string) => void} o.onGone  the room was deleted or does not exist
    * @param {(notice?: string) => void} o.onExit  back to the landing view
    */
@@ -62,10 +64,23 @@ export class Room {
       onFrame: (frame) => {
         this.frames = this.frames.then(() => this.handle(frame)).catch(() => {});
       },
-      onStatus: (status) => this.ui.bar.setStatus(status),
+      onStatus: (status) => {
+        this.ui.bar.setStatus(status);
+        if (status !== 'connected') this.call.disconnected();
+      },
       onAuthRefused: () => this.refused(),
       onGone: () => this.gone(GONE_CLOSED),
       onSessionEnded: () => this.ended(),
+    });
+    this.call = new Call({
+      view: ui.call,
+      signals: {
+        context: () => ({ key: this.key, roomId: this.roomId, selfId: this.session.sessionId }),
+        nextCounter: () => this.store.nextCounter(this.roomId, this.session, this.serverCounter),
+        sendFrame: (frame) => this.connection.sendNow(frame),
+      },
+      fetchIce: () => this.api.ice(this.session.token),
+      nickOf: (id) => this.chat.nickOf(id),
     });
   }
 
@@ -96,6 +111,7 @@ export class Room {
   /** Leaves the page's hold on the room (navigation); the session stays stored. */
   dispose() {
     this.closed = true;
+    this.call.end();
     this.connection.stop();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
@@ -225,12 +241,15 @@ export class Room {
       case 'welcome': return this.welcome(frame);
       case 'msg': return this.addStored([frame]);
       case 'profile': return this.applyProfiles([frame]);
+      case 'signal': return this.call.receive(frame);
       case 'presence':
         this.chat.setOnline(frame.online);
+        this.call.setOnline(frame.online);
         this.renderPeople();
         return this.renderTyping();
       case 'left':
         this.chat.forget(frame.from);
+        this.call.memberLeft(frame.from);
         this.renderPeople();
         return this.renderTyping();
       case 'typing':
@@ -253,6 +272,7 @@ export class Room {
     session.counter = Math.max(session.counter, frame.maxCounter);
     this.store.save(this.roomId, session);
     this.ui.bar.setOwner(frame.owner);
+    this.call.welcomed(frame.sessionId);
     await this.applyProfiles(frame.profiles);
     this.renderPeople();
     await this.sendProfile();
@@ -285,9 +305,11 @@ export class Room {
       }
     });
     this.renderPeople();
+    this.call.renamed();
   }
 
   serverError(error) {
+    if (this.call.refused(error)) return;
     const { notice, messages, composer } = this.ui;
     const retryMs = error.retryAfterMs ?? 1000;
     if (error.c !== undefined && error.c === this.profileCounter) {
@@ -410,6 +432,7 @@ export class Room {
   async leave() {
     if (!this.session) return;
     this.ui.bar.setBusy(true);
+    await this.call.leave();
     // Stop first: the server closes this session's socket, which must not look like a refused token.
     this.connection.stop();
     try {

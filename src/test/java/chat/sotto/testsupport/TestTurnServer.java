@@ -58,6 +58,8 @@ public final class TestTurnServer implements AutoCloseable {
             "--no-dtls",
             "--no-cli",
             "--fingerprint",
+            "--simple-log",
+            "--pidfile=" + log.resolveSibling(log.getFileName() + ".pid"),
             "--log-file=" + log);
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     TestTurnServer server = new TestTurnServer(p, port, secret, log);

@@ -1,0 +1,184 @@
+// One RTCPeerConnection to one other participant, with the "perfect negotiation" pattern: either side may
+// offer at any time (joining, screen sharing on and off, ICE restarts); on a collision the polite side yields
+// and the impolite side ignores the other offer. Media slots ("audio", "video", "screen") each keep one
+// transceiver for good, so turning things on and off never grows the session description.
+
+/** After an ICE restart that does not bring the connection back within this time, the peer has failed. */
+const RESTART_GRACE_MS = 15000;
+
+export class Peer {
+  /**
+   * @param {object} o
+   * @param {boolean} o.polite  yields on an offer collision (decided by comparing session IDs)
+   * @param {boolean} o.initiator  sends media (and so offers) at once; otherwise only once the first offer came,
+   *   so that our media rides on the m-lines of that offer
+   * @param {RTCConfiguration} o.configuration
+   * @param {(message: {description?: object, candidate?: object}) => void} o.send  to the other side, in order
+   * @param {(track: MediaStreamTrack, stream: MediaStream|null) => void} o.onTrack
+   * @param {(state: string) => void} o.onState  the connection state: new, connecting, connected, failed, closed
+   */
+  constructor({
+    polite, initiator, configuration, send, onTrack, onState,
+    PeerConnection = globalThis.RTCPeerConnection, timers = globalThis,
+  }) {
+    Object.assign(this, { polite, send, onTrack, onState, timers });
+    this.pc = new PeerConnection(configuration);
+    this.wanted = new Map(); // slot -> { kind, track, stream, active }
+    this.slots = new Map(); // slot -> RTCRtpTransceiver
+    this.announced = new Map(); // slot -> stream ID set on its sender
+    this.makingOffer = false;
+    this.ignoreOffer = false;
+    this.settingRemoteAnswer = false;
+    this.restartTimer = null;
+    this.started = initiator;
+    this.closed = false;
+
+    const { pc } = this;
+    pc.onnegotiationneeded = () => this.offer();
+    pc.onicecandidate = ({ candidate }) => {
+      if (candidate && candidate.candidate) this.send({ candidate: candidate.toJSON() });
+    };
+    pc.ontrack = ({ track, streams }) => this.onTrack(track, streams[0] ?? null);
+    pc.onconnectionstatechange = () => this.connectionChanged();
+  }
+
+  get state() {
+    return this.pc.connectionState;
+  }
+
+  /**
+   * What a media slot sends: `track` may be null (microphone muted, camera off), `active` false stops
+   * sending on the slot altogether (screen sharing ended), which renegotiates.
+   */
+  setSending(slot, { kind, track, stream, active = true }) {
+    this.wanted.set(slot, { kind, track, stream, active });
+    this.apply(slot);
+  }
+
+  apply(slot) {
+    if (this.closed || !this.started) return;
+    const want = this.wanted.get(slot);
+    let transceiver = this.slots.get(slot);
+    if (!transceiver) {
+      if (!want.active) return;
+      transceiver = this.free(want.kind)
+        ?? this.pc.addTransceiver(want.track ?? want.kind, { direction: 'sendrecv', streams: [want.stream] });
+      this.slots.set(slot, transceiver);
+      this.announced.set(slot, want.stream.id);
+    }
+    const { sender } = transceiver;
+    if (sender.track !== want.track) sender.replaceTrack(want.track).catch(() => {});
+    if (this.announced.get(slot) !== want.stream.id) {
+      sender.setStreams(want.stream);
+      this.announced.set(slot, want.stream.id);
+    }
+    const direction = want.active ? 'sendrecv' : 'recvonly';
+    if (transceiver.direction !== direction) transceiver.direction = direction;
+  }
+
+  /** A transceiver the other side's offer brought that none of our slots uses yet. */
+  free(kind) {
+    const used = new Set(this.slots.values());
+    return this.pc.getTransceivers().find((t) => t.mid !== null && !used.has(t) && !isStopped(t)
+      && t.receiver.track.kind === kind) ?? null;
+  }
+
+  /**
+   * After applying an offer: slots whose own transceiver never got into a description (it was rolled back
+   * in a collision) move onto a matching transceiver of that offer, so both directions share one m-line.
+   */
+  adopt() {
+    this.started = true;
+    for (const [slot, transceiver] of this.slots) {
+      if (transceiver.mid !== null) continue;
+      const free = this.free(this.wanted.get(slot).kind);
+      if (!free) continue;
+      transceiver.stop();
+      this.slots.set(slot, free);
+      this.announced.delete(slot);
+    }
+    for (const slot of this.wanted.keys()) this.apply(slot);
+  }
+
+  async offer() {
+    if (this.closed) return;
+    try {
+      this.makingOffer = true;
+      await this.pc.setLocalDescription();
+      this.send({ description: this.description() });
+    } catch {
+      // A newer offer or answer took over; negotiation-needed fires again if still needed.
+    } finally {
+      this.makingOffer = false;
+    }
+  }
+
+  description() {
+    const { type, sdp } = this.pc.localDescription;
+    return { type, sdp };
+  }
+
+  /** A message from the other side's Peer, in the order it was sent. */
+  async receive({ description, candidate }) {
+    if (this.closed) return;
+    const { pc } = this;
+    if (description) {
+      const ready = !this.makingOffer && (pc.signalingState === 'stable' || this.settingRemoteAnswer);
+      const collision = description.type === 'offer' && !ready;
+      this.ignoreOffer = !this.polite && collision;
+      if (this.ignoreOffer) return;
+      this.settingRemoteAnswer = description.type === 'answer';
+      try {
+        await pc.setRemoteDescription(description);
+      } finally {
+        this.settingRemoteAnswer = false;
+      }
+      if (description.type === 'offer') {
+        this.adopt();
+        await pc.setLocalDescription();
+        this.send({ description: this.description() });
+      }
+    } else if (candidate) {
+      try {
+        await pc.addIceCandidate(candidate);
+      } catch (error) {
+        if (!this.ignoreOffer && pc.remoteDescription) throw error;
+      }
+    }
+  }
+
+  connectionChanged() {
+    if (this.closed) return;
+    const state = this.pc.connectionState;
+    if (state === 'connected') {
+      this.clearRestart();
+    } else if (state === 'failed' && this.restartTimer === null) {
+      // One ICE restart (it renegotiates); if that does not help either, the peer has failed for good.
+      this.pc.restartIce();
+      this.restartTimer = this.timers.setTimeout(() => {
+        this.restartTimer = null;
+        if (!this.closed && this.pc.connectionState !== 'connected') this.onState('failed');
+      }, RESTART_GRACE_MS);
+      return;
+    }
+    this.onState(state === 'failed' ? 'connecting' : state);
+  }
+
+  clearRestart() {
+    if (this.restartTimer !== null) this.timers.clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+  }
+
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    this.clearRestart();
+    const { pc } = this;
+    pc.onnegotiationneeded = pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = null;
+    pc.close();
+  }
+}
+
+function isStopped(transceiver) {
+  return transceiver.currentDirection === 'stopped' || transceiver.direction === 'stopped';
+}
