@@ -7,9 +7,7 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * One authenticated connection. Outbound frames go through a bounded queue with at most one asynchronous send in
@@ -35,13 +33,17 @@ final class Member {
 
   private boolean replaying = true;
   private final List<Held> held = new ArrayList<>();
-  private final Set<Long> replayed = new HashSet<>();
+  // Highest seq the client holds: what it said it had, then what the replay sent. Commits take a room's seqs in
+  // order, so a live message at or below it was in the replay (it was committed before the replay read, even if
+  // its fan-out comes later) and must not be sent twice.
+  private long deliveredUpTo;
   private long lastTypingAt;
   private double signalTokens = SIGNAL_BURST;
   private long signalCheckedAt;
   private long lastProfileAt;
 
-  Member(Session socket, Participant participant, int maxQueued) {
+  Member(Session socket, Participant participant, long since, int maxQueued) {
+    this.deliveredUpTo = since;
     this.socket = socket;
     this.participant = participant;
     this.sessionId = participant.id();
@@ -58,16 +60,19 @@ final class Member {
   /** Queues a replayed chat message (never dropped for queue size: the replay is bounded by the history limit). */
   void sendReplayed(long seq, String frame) {
     synchronized (this) {
-      replayed.add(seq);
+      deliveredUpTo = Math.max(deliveredUpTo, seq);
     }
     enqueue(frame, true);
   }
 
-  /** Queues a live chat message, or holds it until the replay is over. */
+  /** Queues a live chat message, or holds it until the replay is over; drops one the client already has. */
   void sendLive(long seq, String frame) {
     synchronized (this) {
       if (replaying) {
         held.add(new Held(seq, frame));
+        return;
+      }
+      if (seq <= deliveredUpTo) {
         return;
       }
     }
@@ -81,8 +86,8 @@ final class Member {
       replaying = false;
       release = new ArrayList<>(held);
       held.clear();
-      release.removeIf(h -> replayed.contains(h.seq));
-      replayed.clear();
+      long upTo = deliveredUpTo;
+      release.removeIf(h -> h.seq <= upTo);
     }
     release.sort((a, b) -> Long.compare(a.seq, b.seq));
     release.forEach(h -> enqueue(h.frame, false));

@@ -161,7 +161,7 @@ public class Relay {
       return;
     }
     cancelAuthTimeout(socket);
-    Member m = new Member(socket, p, settings.maxQueuedFrames());
+    Member m = new Member(socket, p, auth.since(), settings.maxQueuedFrames());
     socket.getUserProperties().put(MEMBER, m);
     local.add(m);
     try {
