@@ -4,13 +4,17 @@ import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
+import java.util.Map;
 import java.util.Set;
 
 /** Parses small JSON objects whose shape is fixed: unknown or missing members are refused with 400. */
 public final class StrictJson {
+  private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
+
   private StrictJson() {}
 
   /** Parses {@code text} as one JSON object of at most {@code maxChars} with exactly the {@code members} given. */
@@ -22,7 +26,7 @@ public final class StrictJson {
       throw new Refusal(Reason.TOO_LARGE);
     }
     JsonObject obj;
-    try (JsonReader reader = Json.createReader(new StringReader(text))) {
+    try (JsonReader reader = READERS.createReader(new StringReader(text))) {
       JsonValue value = reader.readValue();
       if (value.getValueType() != JsonValue.ValueType.OBJECT) {
         throw new Refusal(Reason.BAD_REQUEST);

@@ -12,11 +12,13 @@ import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -33,6 +35,10 @@ public final class Frames {
 
   static final String PONG = "{\"t\":\"pong\"}";
   static final String GONE = "{\"t\":\"gone\"}";
+
+  // Looked up once: Json.createReader finds its provider through the service loader on every call, which
+  // serializes all frame decoding on a class-loader lock under load.
+  private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
 
   private static final Set<String> TYPE_ONLY = Set.of("t");
   private static final Set<String> AUTH = Set.of("t", "token", "since");
@@ -205,7 +211,7 @@ public final class Frames {
   }
 
   private static JsonObject parseObject(String text) {
-    try (JsonReader reader = Json.createReader(new StringReader(text))) {
+    try (JsonReader reader = READERS.createReader(new StringReader(text))) {
       JsonValue value = reader.readValue();
       if (value.getValueType() != JsonValue.ValueType.OBJECT) {
         throw new FrameError("bad_frame");

@@ -1,0 +1,185 @@
+package chat.sotto.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Sotto's REST API as the generator uses it: create rooms, issue member sessions, close rooms. A 429 is waited out
+ * (its Retry-After) and a 503 retried after a short pause, a bounded number of times each, as a browser would;
+ * {@link #retries()} tells how often that happened.
+ */
+final class BenchApi {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int ATTEMPTS = 8;
+  private static final Pattern STRING_FIELD = Pattern.compile("\"(sessionId|token)\":\"([A-Za-z0-9_-]+)\"");
+
+  private final HttpClient http;
+  private final URI base;
+  private final Semaphore inFlight;
+  private final LongAdder retries = new LongAdder();
+
+  BenchApi(HttpClient http, URI base, int parallelism) {
+    this.http = http;
+    this.base = base;
+    this.inFlight = new Semaphore(parallelism);
+  }
+
+  /** A session as the API issued it. */
+  record Session(String roomId, String sessionId, String token, boolean owner) {}
+
+  /** Requests answered 429 or 503 and tried again. */
+  long retries() {
+    return retries.sum();
+  }
+
+  /**
+   * Creates {@code rooms} rooms and fills each with {@code members} sessions (the owner included). The first join of
+   * a room goes alone, the others concurrently.
+   */
+  List<List<Session>> populate(int rooms, int members, Duration timeout) {
+    List<CompletableFuture<List<Session>>> all = new ArrayList<>();
+    for (int r = 0; r < rooms; r++) {
+      String roomId = randomId(32);
+      all.add(
+          createRoom(roomId)
+              .thenCompose(
+                  owner -> {
+                    List<CompletableFuture<Session>> joins = new ArrayList<>();
+                    CompletableFuture<Session> first =
+                        members > 1 ? join(roomId) : CompletableFuture.completedFuture(null);
+                    if (members > 1) {
+                      joins.add(first);
+                    }
+                    for (int m = 2; m < members; m++) {
+                      joins.add(first.thenCompose(f -> join(roomId)));
+                    }
+                    return CompletableFuture.allOf(joins.toArray(CompletableFuture[]::new))
+                        .thenApply(
+                            v -> {
+                              List<Session> list = new ArrayList<>();
+                              list.add(owner);
+                              joins.forEach(j -> list.add(j.join()));
+                              return list;
+                            });
+                  }));
+    }
+    try {
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("setting up rooms and sessions failed: " + rootMessage(e), e);
+    }
+    return all.stream().map(CompletableFuture::join).toList();
+  }
+
+  CompletableFuture<Session> createRoom(String roomId) {
+    return call(() -> post("api/rooms", "{\"roomId\":\"" + roomId + "\"}", null), 201)
+        .thenApply(body -> session(roomId, body, true));
+  }
+
+  CompletableFuture<Session> join(String roomId) {
+    return call(() -> post("api/rooms/" + roomId + "/sessions", null, null), 201)
+        .thenApply(body -> session(roomId, body, false));
+  }
+
+  /** Closes a room as its owner: its sessions and messages are deleted. */
+  CompletableFuture<String> closeRoom(Session owner) {
+    return call(
+        () ->
+            HttpRequest.newBuilder(base.resolve("api/rooms/" + owner.roomId()))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + owner.token())
+                .DELETE()
+                .build(),
+        204);
+  }
+
+  static String randomId(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  private HttpRequest post(String path, String json, String token) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    if (json == null) {
+      return b.POST(HttpRequest.BodyPublishers.noBody()).build();
+    }
+    return b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
+  }
+
+  private CompletableFuture<String> call(Supplier<HttpRequest> request, int expected) {
+    return attempt(request, expected, 1);
+  }
+
+  private CompletableFuture<String> attempt(Supplier<HttpRequest> request, int expected, int attempt) {
+    CompletableFuture<Void> permit = CompletableFuture.runAsync(inFlight::acquireUninterruptibly, PERMITS);
+    return permit
+        .thenCompose(v -> http.sendAsync(request.get(), HttpResponse.BodyHandlers.ofString()))
+        .whenComplete((r, e) -> inFlight.release())
+        .thenCompose(
+            r -> {
+              if (r.statusCode() == expected) {
+                return CompletableFuture.completedFuture(r.body());
+              }
+              if ((r.statusCode() == 429 || r.statusCode() == 503) && attempt < ATTEMPTS) {
+                retries.increment();
+                long waitMillis =
+                    r.statusCode() == 429
+                        ? 1000 * Math.min(30, r.headers().firstValueAsLong("Retry-After").orElse(1))
+                        : 100L * attempt;
+                Executor later = CompletableFuture.delayedExecutor(waitMillis, TimeUnit.MILLISECONDS);
+                return CompletableFuture.supplyAsync(() -> null, later)
+                    .thenCompose(x -> attempt(request, expected, attempt + 1));
+              }
+              return CompletableFuture.failedFuture(
+                  new IllegalStateException(r.request().method() + " " + r.uri().getPath().replaceAll("/[A-Za-z0-9_-]{40,}", "/{room}")
+                      + " answered " + r.statusCode() + " " + r.body()));
+            });
+  }
+
+  private static Session session(String roomId, String body, boolean owner) {
+    String sessionId = null;
+    String token = null;
+    Matcher m = STRING_FIELD.matcher(body);
+    while (m.find()) {
+      if (m.group(1).equals("sessionId")) {
+        sessionId = m.group(2);
+      } else {
+        token = m.group(2);
+      }
+    }
+    if (sessionId == null || token == null) {
+      throw new IllegalStateException("unexpected session body: " + body);
+    }
+    return new Session(roomId, sessionId, token, owner);
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
+  /** Waiting for a permit must not tie up the HTTP client's threads. */
+  private static final Executor PERMITS = Threads.daemonPool("bench-rest-permits", 4);
+}

@@ -1,0 +1,68 @@
+package chat.sotto.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chat.sotto.it.SottoWar;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Keeps the load generator from rotting: each mode runs for a few seconds with a handful of connections against the
+ * test server, within its default limits (5 messages per second per session). Asserts correctness only, never timing.
+ */
+@ExtendWith(ArquillianExtension.class)
+class LoadGeneratorSmokeIT {
+  @Deployment(testable = false)
+  static WebArchive app() {
+    return SottoWar.archive();
+  }
+
+  private static Report run(String... flags) {
+    String[] common = {"--target", SottoWar.BASE.toString(), "--server-pid", "none"};
+    String[] all = new String[common.length + flags.length];
+    System.arraycopy(common, 0, all, 0, common.length);
+    System.arraycopy(flags, 0, all, common.length, flags.length);
+    Report r = LoadGenerator.run(BenchOptions.parse(all));
+    System.out.println(r.json());
+    return r;
+  }
+
+  @Test
+  void aThroughputRunDeliversEveryMessageToEveryOtherMemberExactlyOnce() {
+    Report r =
+        run("--mode", "throughput", "--rooms", "2", "--members", "4", "--rate", "2", "--warmup", "0.5", "--duration",
+            "3", "--drain", "15");
+    assertTrue(r.getLong("acked") > 0, "messages were acknowledged");
+    assertEquals(r.getLong("acked") * 3, r.getLong("delivered"), "each acknowledged message reached the 3 others");
+    assertEquals(0, r.getLong("lost"), "lost");
+    assertEquals(0, r.getLong("duplicates"), "duplicates");
+    assertEquals(0, r.getLong("unexpected"), "unexpected messages");
+    assertEquals(0, r.getLong("unanswered"), "messages neither acknowledged nor refused");
+    assertEquals(0, r.getLong("sendErrors"), "send errors");
+    assertEquals(0, r.getLong("connectionErrors"), "connection errors");
+    assertTrue(r.getLong("deliveriesPerSecond") > 0, "deliveries happened in the measured window");
+    assertTrue(((Number) ((Map<?, ?>) r.get("latencyMs")).get("count")).longValue() > 0, "latencies were recorded");
+  }
+
+  @Test
+  void aJoinStormEndsWithEveryMemberSeeingEveryOther() {
+    Report r = run("--mode", "joinstorm", "--members", "8", "--timeout", "20");
+    assertEquals(true, r.get("complete"));
+    assertEquals(8, r.getLong("membersWithFullPresence"));
+    assertEquals(0, r.getLong("connectionErrors"));
+  }
+
+  @Test
+  void idleConnectionsStayOpenAndAnswerPings() {
+    Report r = run("--mode", "idle", "--connections", "8", "--members", "4", "--hold", "2", "--ping", "0.5");
+    assertEquals(8, r.getLong("opened"));
+    assertEquals(8, r.getLong("aliveAfterHold"));
+    assertTrue(r.getLong("pongs") >= 8, "every connection was answered at least once");
+    assertEquals(0, r.getLong("connectionErrors"));
+  }
+}
