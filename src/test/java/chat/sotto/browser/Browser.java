@@ -3,33 +3,23 @@ package chat.sotto.browser;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
-import java.io.File;
-import java.io.IOException;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.logging.Level;
-import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -45,55 +35,21 @@ final class Browser implements AutoCloseable {
   private static final String BUTTONS = "button, [role=button], input[type=submit], input[type=button]";
   private static final String TEXTBOXES = "input:not([type]), input[type=text], input[type=search], textarea";
 
-  private final Path profile;
-  private final ChromeDriverService service;
+  private final Chromium chromium;
   private final ChromeDriver driver;
   private final List<JsonObject> network = new ArrayList<>();
   private final List<LogEntry> console = new ArrayList<>();
 
-  private Browser(Path profile, ChromeDriverService service, ChromeDriver driver) {
-    this.profile = profile;
-    this.service = service;
-    this.driver = driver;
+  private Browser(Chromium chromium) {
+    this.chromium = chromium;
+    this.driver = chromium.driver();
   }
 
   /** Starts Chromium from the Debian package through its chromedriver; Selenium Manager is never asked. */
   static Browser start() {
-    Path profile;
-    try {
-      profile = Files.createTempDirectory("sotto-chromium-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    ChromeDriverService service =
-        new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM);
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-extensions",
-        "--window-size=1280,900",
-        "--user-data-dir=" + profile);
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.PERFORMANCE, Level.ALL);
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
-    try {
-      return new Browser(profile, service, new ChromeDriver(service, options));
-    } catch (RuntimeException e) {
-      service.stop();
-      deleteTree(profile);
-      throw e;
-    }
+    return new Browser(
+        Chromium.launch(
+            "sotto-chromium-", List.of(LogType.PERFORMANCE, LogType.BROWSER), List.of("--window-size=1280,900")));
   }
 
   /** Navigates to a URL and waits until the document and its scripts have loaded. */
@@ -227,19 +183,6 @@ final class Browser implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      driver.quit();
-    } finally {
-      service.stop();
-      deleteTree(profile);
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // A profile left in the temp folder is harmless; the test's outcome does not depend on it.
-    }
+    chromium.close();
   }
 }

@@ -1,32 +1,22 @@
 package chat.sotto.browser.call;
 
+import chat.sotto.browser.Chromium;
 import chat.sotto.it.SottoWar;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
-import java.io.File;
-import java.io.IOException;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -132,69 +122,37 @@ final class CallBrowser implements AutoCloseable {
       poll();
       """;
 
-  private final ChromeDriverService service;
+  private final Chromium chromium;
   private final ChromeDriver driver;
-  private final Path profile;
   private final List<String> webSocketFrames = new ArrayList<>();
 
-  private CallBrowser(ChromeDriverService service, ChromeDriver driver, Path profile) {
-    this.service = service;
-    this.driver = driver;
-    this.profile = profile;
+  private CallBrowser(Chromium chromium) {
+    this.chromium = chromium;
+    this.driver = chromium.driver();
   }
 
   static CallBrowser start() {
-    Path profile;
+    Chromium chromium =
+        Chromium.launch(
+            "sotto-call-chromium",
+            List.of(LogType.PERFORMANCE),
+            List.of(
+                "--disable-background-timer-throttling",
+                "--disable-renderer-backgrounding",
+                "--disable-backgrounding-occluded-windows",
+                "--window-size=1280,1000",
+                // fake camera, microphone and screen, with permission prompts answered yes
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                // direct ICE over loopback with plain (not mDNS) host candidates
+                "--allow-loopback-in-peer-connection",
+                "--disable-features=WebRtcHideLocalIpsWithMdns"));
     try {
-      profile = Files.createTempDirectory("sotto-call-chromium");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary("/usr/bin/chromium");
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--disable-background-networking",
-        "--disable-background-timer-throttling",
-        "--disable-renderer-backgrounding",
-        "--disable-backgrounding-occluded-windows",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-extensions",
-        "--window-size=1280,1000",
-        // fake camera, microphone and screen, with permission prompts answered yes
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        // direct ICE over loopback with plain (not mDNS) host candidates
-        "--allow-loopback-in-peer-connection",
-        "--disable-features=WebRtcHideLocalIpsWithMdns",
-        "--user-data-dir=" + profile);
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.PERFORMANCE, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File("/usr/bin/chromedriver"))
-            .usingAnyFreePort()
-            .build();
-    ChromeDriver driver = null;
-    try {
-      driver = new ChromeDriver(service, options);
-      driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", HOOK));
-      driver.manage().timeouts().scriptTimeout(WAIT);
-      return new CallBrowser(service, driver, profile);
+      chromium.driver().executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", HOOK));
+      chromium.driver().manage().timeouts().scriptTimeout(WAIT);
+      return new CallBrowser(chromium);
     } catch (RuntimeException e) {
-      if (driver != null) {
-        driver.quit();
-      }
-      service.stop();
-      deleteTree(profile);
+      chromium.close();
       throw e;
     }
   }
@@ -388,19 +346,6 @@ final class CallBrowser implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      driver.quit();
-    } finally {
-      service.stop();
-      deleteTree(profile);
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // a leftover temporary profile is harmless
-    }
+    chromium.close();
   }
 }
