@@ -91,6 +91,16 @@ test('malformed frames are ignored without breaking the connection', () => {
   assert.deepEqual(events.frames.map((f) => f.t), ['welcome']);
 });
 
+test('one message may carry several frames, one per line, handled in order', () => {
+  const { connection, events, last } = harness();
+  connection.enqueue(1, msg(1), { text: 'a' });
+  connection.start();
+  last().open();
+  last().receive(`${WELCOME}\n${JSON.stringify({ t: 'ack', c: 1, seq: 1 })}\ngarbage\n${JSON.stringify({ t: 'typing', from: ALICE })}`);
+  assert.equal(connection.status, Status.CONNECTED);
+  assert.deepEqual(events.frames.map((f) => f.t), ['welcome', 'ack', 'typing'], 'a malformed line is skipped alone');
+});
+
 test('messages written offline wait in the outbox and go out after welcome, one at a time, until acked', () => {
   const { connection, last } = harness();
   connection.enqueue(1, msg(1), { text: 'a' });

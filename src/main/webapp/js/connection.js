@@ -6,7 +6,7 @@
 // the order they were written even when the server refuses one for a while (rate limit) and it is
 // sent again. A resend is always the same frame with the same counter: the server stores it once.
 
-import { authFrame, encodeFrame, parseServerFrame, pingFrame } from './protocol.js';
+import { authFrame, encodeFrame, parseServerFrame, pingFrame, splitFrames } from './protocol.js';
 
 export const Status = Object.freeze({
   CONNECTING: 'connecting',
@@ -183,7 +183,7 @@ export class Connection {
       this.lastFrameAt = this.now();
       this.sendRaw(authFrame(token, since));
     };
-    ws.onmessage = (event) => this.receive(event.data);
+    ws.onmessage = (event) => splitFrames(event.data).forEach((frame) => this.receive(frame));
     ws.onclose = (event) => this.closed(event.code);
     ws.onerror = () => {};
   }

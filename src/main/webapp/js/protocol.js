@@ -146,6 +146,14 @@ const PARSERS = {
 };
 
 /**
+ * Splits one WebSocket message from the server into its frames: the relay may send several
+ * frames in one message, one per line (JSON text never holds a raw newline).
+ */
+export function splitFrames(data) {
+  return typeof data === 'string' ? data.split('\n') : [data];
+}
+
+/**
  * Parses one text frame from the server. Returns a fresh object holding only the known fields
  * of a well-formed frame, or null for anything malformed or of an unknown type.
  */

@@ -31,6 +31,33 @@ public class MessageSettings {
   @ConfigProperty(name = "sotto.limits.room-messages.burst", defaultValue = "100")
   int roomBurst;
 
+  @Inject
+  @ConfigProperty(name = "sotto.messages.writers", defaultValue = "1")
+  int writers;
+
+  @Inject
+  @ConfigProperty(name = "sotto.messages.batch-max", defaultValue = "500")
+  int batchMax;
+
+  @Inject
+  @ConfigProperty(name = "sotto.messages.writer-queue", defaultValue = "20000")
+  int writerQueue;
+
+  /** Threads that store messages (group commit); each room belongs to one of them. */
+  public int writers() {
+    return Math.max(1, writers);
+  }
+
+  /** Most envelopes stored in one transaction. */
+  public int batchMax() {
+    return Math.max(1, batchMax);
+  }
+
+  /** Envelopes that may wait for each writer before new ones are refused as unavailable. */
+  public int writerQueue() {
+    return Math.max(1, writerQueue);
+  }
+
   /** Messages kept per room; older ones are deleted as new ones arrive. */
   public int historyLimit() {
     return historyLimit;

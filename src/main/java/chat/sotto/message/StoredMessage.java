@@ -51,6 +51,10 @@ public class StoredMessage {
     this.createdAt = createdAt;
   }
 
+  public String roomId() {
+    return roomId;
+  }
+
   public long seq() {
     return seq;
   }

@@ -85,7 +85,8 @@ public final class Frames {
     };
   }
 
-  static String welcome(Participant self, String ownerId, long latestSeq, long firstSeq, List<Participant> members) {
+  static String welcome(
+      Participant self, long maxCounter, String ownerId, long latestSeq, long firstSeq, List<Participant> members) {
     StringBuilder b =
         new StringBuilder(256)
             .append("{\"t\":\"welcome\",\"sessionId\":\"")
@@ -99,7 +100,7 @@ public final class Frames {
             .append(",\"firstSeq\":")
             .append(firstSeq)
             .append(",\"maxCounter\":")
-            .append(self.maxCounter())
+            .append(maxCounter)
             .append(",\"profiles\":[");
     boolean first = true;
     for (Participant p : members) {

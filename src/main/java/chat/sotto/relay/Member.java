@@ -18,6 +18,8 @@ import java.util.List;
 final class Member {
   static final int SIGNAL_BURST = 100;
   static final double SIGNAL_PER_SECOND = 30;
+  /** Largest WebSocket message made of coalesced frames (a single larger frame still goes alone). */
+  static final int MAX_COALESCED_CHARS = 65_536;
 
   final Session socket;
   final Participant participant;
@@ -41,9 +43,11 @@ final class Member {
   private double signalTokens = SIGNAL_BURST;
   private long signalCheckedAt;
   private long lastProfileAt;
+  private long highestCounter;
 
-  Member(Session socket, Participant participant, long since, int maxQueued) {
+  Member(Session socket, Participant participant, long since, long maxCounter, int maxQueued) {
     this.deliveredUpTo = since;
+    this.highestCounter = maxCounter;
     this.socket = socket;
     this.participant = participant;
     this.sessionId = participant.id();
@@ -108,6 +112,18 @@ final class Member {
     }
   }
 
+  /**
+   * Notes a chat counter about to be stored. False when it is above every counter this session used before (so it
+   * cannot be a resend and the writer need not look it up); true when it may repeat one.
+   */
+  synchronized boolean mayRepeat(long counter) {
+    if (counter > highestCounter) {
+      highestCounter = counter;
+      return false;
+    }
+    return true;
+  }
+
   /** Rate-limits typing frames in memory: true if at least {@code gapMillis} passed since the last one. */
   synchronized boolean typingAllowed(long now, long gapMillis) {
     if (now - lastTypingAt < gapMillis) {
@@ -164,9 +180,14 @@ final class Member {
     }
     if (overflow) {
       closeNow(new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too slow"));
-    } else if (start) {
+    } else if (start && !Coalescing.defer(this)) {
       pump();
     }
+  }
+
+  /** Starts sending what a deferred enqueue left queued (see {@link Coalescing}). */
+  void flush() {
+    pump();
   }
 
   // Sends queued frames one at a time. A send that completes inline continues the loop here; one that completes
@@ -177,6 +198,9 @@ final class Member {
       CloseReason closeReason = null;
       synchronized (this) {
         next = queue.poll();
+        if (next != null && !queue.isEmpty()) {
+          next = coalesce(next);
+        }
         if (next == null) {
           sending = false;
           if (closeWhenDrained != null && !closed) {
@@ -205,6 +229,17 @@ final class Member {
         return;
       }
     }
+  }
+
+  // Several queued frames go out as one WebSocket message, one frame per line (PROTOCOL.md): one write instead of many.
+  private String coalesce(String first) {
+    StringBuilder b = new StringBuilder(Math.min(MAX_COALESCED_CHARS, first.length() * (queue.size() + 1) + 16));
+    b.append(first);
+    String more;
+    while ((more = queue.peek()) != null && b.length() + 1 + more.length() <= MAX_COALESCED_CHARS) {
+      b.append('\n').append(queue.poll());
+    }
+    return b.toString();
   }
 
   private void closeNow(CloseReason reason) {

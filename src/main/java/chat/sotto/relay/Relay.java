@@ -5,6 +5,7 @@ import chat.sotto.common.Reason;
 import chat.sotto.common.Refusal;
 import chat.sotto.message.Envelope;
 import chat.sotto.message.MessageStore;
+import chat.sotto.message.MessageWriter;
 import chat.sotto.message.Stored;
 import chat.sotto.message.StoredMessage;
 import chat.sotto.room.MemberLeft;
@@ -42,6 +43,7 @@ public class Relay {
 
   @Inject SessionStore sessions;
   @Inject MessageStore messages;
+  @Inject MessageWriter writer;
   @Inject RoomService rooms;
   @Inject LocalRooms local;
   @Inject RoomBus bus;
@@ -161,14 +163,22 @@ public class Relay {
       return;
     }
     cancelAuthTimeout(socket);
-    Member m = new Member(socket, p, auth.since(), settings.maxQueuedFrames());
+    long maxCounter;
+    try {
+      maxCounter = Math.max(p.maxCounter(), messages.highestCounter(p.roomId(), p.id()));
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "authentication unavailable: {0}", e.getClass().getName());
+      close(socket, CloseCodes.TRY_AGAIN_LATER, "unavailable");
+      return;
+    }
+    Member m = new Member(socket, p, auth.since(), maxCounter, settings.maxQueuedFrames());
     socket.getUserProperties().put(MEMBER, m);
     local.add(m);
     try {
       long latest = rooms.latestSeq(p.roomId());
       long oldest = messages.oldestSeq(p.roomId());
       List<Participant> members = sessions.inRoom(p.roomId());
-      m.send(Frames.welcome(p, room.ownerSessionId(), latest, oldest == 0 ? latest + 1 : oldest, members));
+      m.send(Frames.welcome(p, maxCounter, room.ownerSessionId(), latest, oldest == 0 ? latest + 1 : oldest, members));
       // Presence first (the cluster's online set now holds this session), then the owner's grace clock stops.
       bus.presenceChanged(p.roomId());
       if (p.owner()) {
@@ -204,21 +214,32 @@ public class Relay {
       m.send(Frames.envelopeError("unavailable", "Not stored; try again.", envelope.counter(), 1000));
       return;
     }
-    Stored stored;
-    try {
-      stored = messages.store(m.participant, envelope);
-    } catch (Refusal r) {
-      refuse(m, envelope, r);
-      return;
-    } catch (RuntimeException e) {
-      unavailable(m, envelope, e);
-      return;
-    }
-    StoredMessage s = stored.message();
-    m.send(Frames.ack(envelope.counter(), s.seq()));
-    if (!stored.duplicate()) {
-      bus.publish(RoomEvent.message(m.roomId, s.seq(), Frames.message(s)));
-    }
+    boolean mayRepeat = m.mayRepeat(envelope.counter());
+    writer.submit(
+        m.roomId,
+        m.sessionId,
+        envelope,
+        mayRepeat,
+        new MessageWriter.Outcome() {
+          @Override
+          public void stored(Stored stored) {
+            StoredMessage s = stored.message();
+            m.send(Frames.ack(envelope.counter(), s.seq()));
+            if (!stored.duplicate()) {
+              bus.publish(RoomEvent.message(m.roomId, s.seq(), Frames.message(s)));
+            }
+          }
+
+          @Override
+          public void refused(Refusal refusal) {
+            refuse(m, envelope, refusal);
+          }
+
+          @Override
+          public void failed(RuntimeException error) {
+            unavailable(m, envelope, error);
+          }
+        });
   }
 
   // Signaling goes to one member who must be online in the same room; it is relayed as is and never stored.

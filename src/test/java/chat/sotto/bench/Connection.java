@@ -208,7 +208,17 @@ final class Connection implements WebSocket.Listener {
     return null;
   }
 
-  private void handle(String frame, long now) {
+  // A WebSocket message carries one or more frames, one per line (PROTOCOL.md).
+  private void handle(String message, long now) {
+    int start = 0;
+    for (int nl = message.indexOf('\n'); nl >= 0; nl = message.indexOf('\n', start)) {
+      handleFrame(message.substring(start, nl), now);
+      start = nl + 1;
+    }
+    handleFrame(start == 0 ? message : message.substring(start), now);
+  }
+
+  private void handleFrame(String frame, long now) {
     switch (Wire.type(frame)) {
       case "msg" -> observer.message(this, Wire.string(frame, "from"), Wire.number(frame, "c"), now);
       case "ack" -> observer.ack(this, Wire.number(frame, "c"));

@@ -171,15 +171,18 @@ public final class RelayClient implements WebSocket.Listener, AutoCloseable {
   public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
     partial.append(data);
     if (last) {
-      try (JsonReader r = Json.createReader(new StringReader(partial.toString()))) {
-        JsonObject f = r.readObject();
-        if ("msg".equals(f.getString("t", ""))) {
-          arrivals.put(f.getString("from") + ":" + f.getJsonNumber("c").longValue(), System.nanoTime());
+      // One message may carry several frames, one per line (PROTOCOL.md).
+      for (String line : partial.toString().split("\n")) {
+        try (JsonReader r = Json.createReader(new StringReader(line))) {
+          JsonObject f = r.readObject();
+          if ("msg".equals(f.getString("t", ""))) {
+            arrivals.put(f.getString("from") + ":" + f.getJsonNumber("c").longValue(), System.nanoTime());
+          }
+          synchronized (seen) {
+            seen.add(f);
+          }
+          frames.add(f);
         }
-        synchronized (seen) {
-          seen.add(f);
-        }
-        frames.add(f);
       }
       partial.setLength(0);
     }

@@ -61,7 +61,7 @@ public class FanOutBenchmark {
     bus.local = rooms;
     for (int i = 0; i < members; i++) {
       Participant p = new Participant(SessionId.random(), roomId, SessionToken.random(), i == 0, i);
-      Member m = new Member(instantSocket(), p, 0, 1024);
+      Member m = new Member(instantSocket(), p, 0, 0, 1024);
       m.replayDone();
       rooms.add(m);
     }

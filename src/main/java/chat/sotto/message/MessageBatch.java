@@ -1,0 +1,223 @@
+package chat.sotto.message;
+
+import chat.sotto.common.Reason;
+import chat.sotto.common.Refusal;
+import chat.sotto.limits.Limit;
+import chat.sotto.limits.TokenBatch;
+import chat.sotto.room.RoomService;
+import chat.sotto.session.SessionStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Stores a batch of envelopes in one transaction of the caller's connection (group commit): the statements cost per
+ * batch and per room, not per message. For every item it decides one outcome: stored (with its seq), a duplicate of
+ * one stored before, or refused (rate limited, room gone).
+ *
+ * <p>Rules, the same as one envelope at a time: a resend of a (sender, counter) already stored returns the stored
+ * message; each message takes a token from its sender's bucket and then from its room's bucket, each one conditional
+ * UPDATE whose WHERE clause is the limit (so the database enforces it across nodes); seqs are dense per room. Rows are
+ * locked in one global order (sender buckets, room buckets, rooms, each sorted by key) so that batches of two nodes
+ * cannot deadlock.
+ */
+final class MessageBatch {
+  /** How often (in messages) a room's history is trimmed to its limit. */
+  static final int TRIM_EVERY = 100;
+
+  private static final String FIND =
+      "SELECT seq, iv, ct, created_at FROM messages WHERE room_id = ? AND sender_id = ? AND counter = ?";
+  private static final String INSERT =
+      "INSERT INTO messages (room_id, seq, sender_id, counter, iv, ct, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+  // Before old messages go, each sender's highest counter among them is kept on its session (welcome.maxCounter).
+  private static final String COUNTERS_TO_GO =
+      "SELECT sender_id, MAX(counter) FROM messages WHERE room_id = ? AND seq <= ? GROUP BY sender_id";
+  private static final String KEEP_COUNTER = "UPDATE sessions SET max_counter = ? WHERE id = ? AND max_counter < ?";
+  private static final String TRIM = "DELETE FROM messages WHERE room_id = ? AND seq <= ?";
+
+  /** One envelope to store. {@code mayRepeat}: its counter may have been stored before (look it up first). */
+  record Item(String roomId, String senderId, Envelope envelope, boolean mayRepeat) {
+    String senderBucket() {
+      return SessionStore.messageBucket(senderId);
+    }
+
+    String roomBucket() {
+      return RoomService.messageBucket(roomId);
+    }
+  }
+
+  private final SeqAllocator seqs;
+  private final Limit perSender;
+  private final Limit perRoom;
+  private final int historyLimit;
+
+  MessageBatch(SeqAllocator seqs, Limit perSender, Limit perRoom, int historyLimit) {
+    this.seqs = seqs;
+    this.perSender = perSender;
+    this.perRoom = perRoom;
+    this.historyLimit = historyLimit;
+  }
+
+  /**
+   * Decides and writes the batch on {@code c} (which must not auto-commit; the caller commits). Returns one outcome
+   * per item, in order: a {@link Stored} or a {@link Refusal}.
+   */
+  Object[] store(Connection c, List<Item> items, long now) throws SQLException {
+    Object[] out = new Object[items.size()];
+    List<Integer> open = resolveRepeats(c, items, out);
+    open = takeTokens(c, items, open, out, perSender, Item::senderBucket, now);
+    open = takeTokens(c, items, open, out, perRoom, Item::roomBucket, now);
+    Map<String, List<Integer>> byRoom = new TreeMap<>();
+    for (int i : open) {
+      byRoom.computeIfAbsent(items.get(i).roomId(), k -> new ArrayList<>()).add(i);
+    }
+    try (PreparedStatement insert = c.prepareStatement(INSERT)) {
+      for (Map.Entry<String, List<Integer>> room : byRoom.entrySet()) {
+        List<Integer> ids = room.getValue();
+        long last = seqs.advance(c, room.getKey(), ids.size(), now);
+        if (last < 0) {
+          ids.forEach(i -> out[i] = new Refusal(Reason.ROOM_NOT_FOUND));
+          continue;
+        }
+        long seq = last - ids.size();
+        for (int i : ids) {
+          Item item = items.get(i);
+          StoredMessage m = new StoredMessage(item.roomId(), ++seq, item.senderId(), item.envelope(), now);
+          bindInsert(insert, m);
+          insert.addBatch();
+          out[i] = new Stored(m, false);
+        }
+        trimIfDue(c, room.getKey(), last - ids.size(), last);
+      }
+      insert.executeBatch();
+    }
+    return resolveLater(out);
+  }
+
+  // Resends: stored before (in an earlier batch) or twice in this one. Only items that may repeat are looked up.
+  private static List<Integer> resolveRepeats(Connection c, List<Item> items, Object[] out) throws SQLException {
+    List<Integer> open = new ArrayList<>(items.size());
+    Map<String, Integer> firstInBatch = new HashMap<>();
+    List<int[]> sameAsEarlier = new ArrayList<>();
+    try (PreparedStatement find = c.prepareStatement(FIND)) {
+      for (int i = 0; i < items.size(); i++) {
+        Item item = items.get(i);
+        Integer earlier = firstInBatch.putIfAbsent(item.senderId() + ':' + item.envelope().counter(), i);
+        if (earlier != null) {
+          sameAsEarlier.add(new int[] {i, earlier});
+          continue;
+        }
+        StoredMessage stored = item.mayRepeat() ? find(find, item) : null;
+        if (stored != null) {
+          out[i] = new Stored(stored, true);
+        } else {
+          open.add(i);
+        }
+      }
+    }
+    if (!sameAsEarlier.isEmpty()) {
+      // Settled once the earlier one is: see resolveLater.
+      for (int[] pair : sameAsEarlier) {
+        out[pair[0]] = new Later(pair[1]);
+      }
+    }
+    return open;
+  }
+
+  /** Replaces placeholders of in-batch repeats by the outcome of the item they repeat. */
+  private static Object[] resolveLater(Object[] out) {
+    for (int i = 0; i < out.length; i++) {
+      if (out[i] instanceof Later later) {
+        Object first = out[later.index()];
+        out[i] = first instanceof Stored s ? new Stored(s.message(), true) : first;
+      }
+    }
+    return out;
+  }
+
+  private static StoredMessage find(PreparedStatement find, Item item) throws SQLException {
+    find.setString(1, item.roomId());
+    find.setString(2, item.senderId());
+    find.setLong(3, item.envelope().counter());
+    try (ResultSet rs = find.executeQuery()) {
+      if (!rs.next()) {
+        return null;
+      }
+      Envelope e = new Envelope(item.envelope().counter(), rs.getString(2), rs.getString(3));
+      return new StoredMessage(item.roomId(), rs.getLong(1), item.senderId(), e, rs.getLong(4));
+    }
+  }
+
+  // A token per item from its bucket, all in one JDBC batch, in key order. Refused items get their retry hint.
+  private static List<Integer> takeTokens(
+      Connection c, List<Item> items, List<Integer> open, Object[] out, Limit limit, Function<Item, String> bucket, long now)
+      throws SQLException {
+    if (open.isEmpty()) {
+      return open;
+    }
+    List<Integer> ordered = new ArrayList<>(open);
+    ordered.sort(Comparator.comparing((Integer i) -> bucket.apply(items.get(i))).thenComparing(i -> i));
+    List<String> keys = new ArrayList<>(ordered.size());
+    ordered.forEach(i -> keys.add(bucket.apply(items.get(i))));
+    long[] taken = TokenBatch.take(c, keys, limit, now);
+    List<Integer> admitted = new ArrayList<>(ordered.size());
+    for (int k = 0; k < ordered.size(); k++) {
+      int i = ordered.get(k);
+      if (taken[k] == 0) {
+        admitted.add(i);
+      } else {
+        // The buckets of a room and its sessions go with the room.
+        out[i] = taken[k] == TokenBatch.NO_BUCKET ? new Refusal(Reason.ROOM_NOT_FOUND) : Refusal.rateLimited(taken[k]);
+      }
+    }
+    admitted.sort(null);
+    return admitted;
+  }
+
+  private static void bindInsert(PreparedStatement insert, StoredMessage m) throws SQLException {
+    insert.setString(1, m.roomId());
+    insert.setLong(2, m.seq());
+    insert.setString(3, m.senderId());
+    insert.setLong(4, m.counter());
+    insert.setString(5, m.iv());
+    insert.setString(6, m.ciphertext());
+    insert.setLong(7, m.createdAt());
+  }
+
+  // Every TRIM_EVERY messages, a room beyond its history limit drops its oldest messages.
+  private void trimIfDue(Connection c, String roomId, long before, long last) throws SQLException {
+    if (last <= historyLimit || last / TRIM_EVERY == before / TRIM_EVERY) {
+      return;
+    }
+    long oldest = last - historyLimit;
+    try (PreparedStatement toGo = c.prepareStatement(COUNTERS_TO_GO);
+        PreparedStatement keep = c.prepareStatement(KEEP_COUNTER);
+        PreparedStatement trim = c.prepareStatement(TRIM)) {
+      toGo.setString(1, roomId);
+      toGo.setLong(2, oldest);
+      try (ResultSet rs = toGo.executeQuery()) {
+        while (rs.next()) {
+          keep.setLong(1, rs.getLong(2));
+          keep.setString(2, rs.getString(1));
+          keep.setLong(3, rs.getLong(2));
+          keep.addBatch();
+        }
+      }
+      keep.executeBatch();
+      trim.setString(1, roomId);
+      trim.setLong(2, oldest);
+      trim.executeUpdate();
+    }
+  }
+
+  /** Placeholder for an item that repeats an earlier item of the same batch. */
+  record Later(int index) {}
+}
