@@ -18,7 +18,7 @@ public class InProcessBus implements RoomBus {
 
   @Override
   public void presenceChanged(String roomId) {
-    local.deliver(RoomEvent.broadcast(roomId, Frames.presence(local.online(roomId))));
+    // The online set is this node's connections: nothing to record.
   }
 
   @Override

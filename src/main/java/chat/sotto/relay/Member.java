@@ -225,7 +225,7 @@ final class Member {
         return;
       }
       if (!send.ok) {
-        markClosed();
+        closeNow(new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too slow"));
         return;
       }
     }
@@ -276,7 +276,7 @@ final class Member {
       if (ok) {
         pump();
       } else {
-        markClosed();
+        closeNow(new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too slow"));
       }
     }
   }

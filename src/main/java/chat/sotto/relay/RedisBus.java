@@ -105,19 +105,17 @@ public class RedisBus implements RoomBus {
   @Override
   public void presenceChanged(String roomId) {
     Set<String> mine = local.online(roomId);
-    Set<String> all =
-        redis(
-            j -> {
-              if (mine.isEmpty()) {
-                j.hdel(presenceKey(roomId), nodeId);
-                j.srem(nodeRoomsKey(nodeId), roomId);
-              } else {
-                j.hset(presenceKey(roomId), nodeId, String.join(" ", mine));
-                j.sadd(nodeRoomsKey(nodeId), roomId);
-              }
-              return union(j, roomId);
-            });
-    publish(RoomEvent.broadcast(roomId, Frames.presence(all)));
+    redis(
+        j -> {
+          if (mine.isEmpty()) {
+            j.hdel(presenceKey(roomId), nodeId);
+            j.srem(nodeRoomsKey(nodeId), roomId);
+          } else {
+            j.hset(presenceKey(roomId), nodeId, String.join(" ", mine));
+            j.sadd(nodeRoomsKey(nodeId), roomId);
+          }
+          return null;
+        });
   }
 
   @Override

@@ -47,6 +47,7 @@ public class Relay {
   @Inject RoomService rooms;
   @Inject LocalRooms local;
   @Inject RoomBus bus;
+  @Inject PresenceUpdates presence;
   @Inject RelaySettings settings;
   @Inject Clock clock;
 
@@ -54,6 +55,7 @@ public class Relay {
 
   void opened(Session socket) {
     socket.setMaxIdleTimeout(settings.idleTimeoutMillis());
+    socket.getAsyncRemote().setSendTimeout(settings.sendTimeoutMillis());
     socket.setMaxTextMessageBufferSize(Frames.MAX_FRAME_BYTES);
     socket.setMaxBinaryMessageBufferSize(1024);
     ScheduledFuture<?> timeout = scheduler.schedule(
@@ -123,6 +125,7 @@ public class Relay {
     local.remove(m);
     try {
       bus.presenceChanged(m.roomId);
+      presence.changed(m.roomId);
       if (m.owner && !bus.online(m.roomId).contains(m.sessionId)) {
         rooms.ownerAway(m.roomId);
       }
@@ -181,6 +184,7 @@ public class Relay {
       m.send(Frames.welcome(p, maxCounter, room.ownerSessionId(), latest, oldest == 0 ? latest + 1 : oldest, members));
       // Presence first (the cluster's online set now holds this session), then the owner's grace clock stops.
       bus.presenceChanged(p.roomId());
+      presence.changed(p.roomId());
       if (p.owner()) {
         rooms.ownerPresent(p.roomId());
       }

@@ -26,6 +26,14 @@ public class RelaySettings {
   @ConfigProperty(name = "sotto.relay.idle-timeout-seconds", defaultValue = "120")
   int idleTimeoutSeconds;
 
+  @Inject
+  @ConfigProperty(name = "sotto.relay.send-timeout-seconds", defaultValue = "15")
+  int sendTimeoutSeconds;
+
+  @Inject
+  @ConfigProperty(name = "sotto.relay.presence-delay-millis", defaultValue = "100")
+  int presenceDelayMillis;
+
   /** Origins allowed to open the WebSocket; empty means only the server's own origin. */
   public List<String> allowedOrigins() {
     return allowedOrigins.map(s -> Arrays.stream(s.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList())
@@ -38,6 +46,19 @@ public class RelaySettings {
 
   public long authTimeoutMillis() {
     return authTimeoutSeconds * 1000L;
+  }
+
+  /**
+   * How long one write to a client may take before the connection is given up (a client that stopped reading). It
+   * also bounds how long the server's close handling waits for a write in progress.
+   */
+  public long sendTimeoutMillis() {
+    return sendTimeoutSeconds * 1000L;
+  }
+
+  /** How long a room's presence change waits to be sent, so that a burst of joins and leaves costs one update. */
+  public long presenceDelayMillis() {
+    return presenceDelayMillis;
   }
 
   public long idleTimeoutMillis() {

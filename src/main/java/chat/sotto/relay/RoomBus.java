@@ -11,7 +11,10 @@ public interface RoomBus {
   /** Delivers an event on every node. */
   void publish(RoomEvent event);
 
-  /** This node's connections of a room changed: update the room's online set and tell its members. */
+  /**
+   * This node's connections of a room changed: record the room's online set at once (owner and signal decisions
+   * read it). Telling the members is {@link PresenceUpdates}' job.
+   */
   void presenceChanged(String roomId);
 
   /** Sessions connected to a room on any node. */

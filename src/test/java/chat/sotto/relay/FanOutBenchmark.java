@@ -74,10 +74,10 @@ public class FanOutBenchmark {
     return written;
   }
 
-  /** One presence change: the online list recomputed, encoded, and sent on each connection. */
+  /** One presence update (as PresenceUpdates sends it): the online list read, encoded, and sent on each connection. */
   @Benchmark
   public long fanOutPresence() {
-    bus.presenceChanged(roomId);
+    bus.publish(RoomEvent.broadcast(roomId, Frames.presence(bus.online(roomId))));
     return written;
   }
 
