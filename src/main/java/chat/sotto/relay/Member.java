@@ -22,7 +22,6 @@ final class Member {
   static final int MAX_COALESCED_CHARS = 65_536;
 
   final Session socket;
-  final Participant participant;
   final String sessionId;
   final String roomId;
   final boolean owner;
@@ -45,11 +44,11 @@ final class Member {
   private long lastProfileAt;
   private long highestCounter;
 
+  // Keeps only what it needs of the session (never the entity, which would keep its persistence context alive).
   Member(Session socket, Participant participant, long since, long maxCounter, int maxQueued) {
     this.deliveredUpTo = since;
     this.highestCounter = maxCounter;
     this.socket = socket;
-    this.participant = participant;
     this.sessionId = participant.id();
     this.roomId = participant.roomId();
     this.owner = participant.owner();

@@ -1,0 +1,217 @@
+package chat.sotto.message;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chat.sotto.common.Reason;
+import chat.sotto.common.Refusal;
+import chat.sotto.limits.Limit;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Group commit of chat envelopes on a real H2 database with the server's own schema migrations. */
+class MessageBatchTest {
+  private static final String ROOM_A = "A".repeat(43);
+  private static final String ROOM_B = "B".repeat(43);
+  private static final String ALICE = "alice".repeat(4) + "aa";
+  private static final String BOB = "bob".repeat(7) + "b";
+  private static final String CAROL = "carol".repeat(4) + "cc";
+  private static final String IV = "oKGio6Slpqeoqaqr";
+  private static final Limit GENEROUS = new Limit(1, 1_000_000);
+  private static final long NOW = 1_000_000;
+
+  private Connection c;
+
+  @BeforeEach
+  void database() throws SQLException {
+    String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").load().migrate();
+    c = DriverManager.getConnection(url, "sa", "");
+    c.setAutoCommit(false);
+    MessageFixtures.room(c, ROOM_A);
+    MessageFixtures.room(c, ROOM_B);
+    MessageFixtures.session(c, ROOM_A, ALICE);
+    MessageFixtures.session(c, ROOM_A, BOB);
+    MessageFixtures.session(c, ROOM_B, CAROL);
+    c.commit();
+  }
+
+  @AfterEach
+  void close() throws SQLException {
+    c.close();
+  }
+
+  @Test
+  void aBatchGivesEachRoomDenseSeqsInArrivalOrder() throws SQLException {
+    Object[] first = store(writer(GENEROUS, GENEROUS), item(ROOM_A, ALICE, 1), item(ROOM_B, CAROL, 1), item(ROOM_A, BOB, 1));
+    Object[] second = store(writer(GENEROUS, GENEROUS), item(ROOM_A, BOB, 2), item(ROOM_A, ALICE, 2));
+
+    assertEquals(List.of(1L, 1L, 2L, 3L, 4L), seqs(first[0], first[1], first[2], second[0], second[1]));
+    assertEquals(List.of(1L, 2L, 3L, 4L), storedSeqs(ROOM_A));
+    assertEquals(4, lastSeq(ROOM_A), "the room row holds the last seq");
+  }
+
+  @Test
+  void aResendOfAStoredCounterReturnsTheStoredMessageAndStoresNothing() throws SQLException {
+    Object[] first = store(writer(GENEROUS, GENEROUS), item(ROOM_A, ALICE, 7));
+    Object[] again = store(writer(GENEROUS, GENEROUS), new MessageBatch.Item(ROOM_A, ALICE, envelope(7, ciphertext(99)), true));
+
+    Stored resend = assertInstanceOf(Stored.class, again[0]);
+    assertTrue(resend.duplicate());
+    assertEquals(((Stored) first[0]).message().seq(), resend.message().seq());
+    assertEquals(ciphertext(7), resend.message().ciphertext(), "the stored envelope, not the resent one");
+    assertEquals(List.of(1L), storedSeqs(ROOM_A));
+  }
+
+  @Test
+  void theSameCounterTwiceInOneBatchIsStoredOnce() throws SQLException {
+    Object[] out = store(writer(GENEROUS, GENEROUS), item(ROOM_A, ALICE, 3), new MessageBatch.Item(ROOM_A, ALICE, envelope(3, ciphertext(98)), true));
+
+    assertFalse(((Stored) out[0]).duplicate());
+    assertTrue(((Stored) out[1]).duplicate());
+    assertEquals(((Stored) out[0]).message().seq(), ((Stored) out[1]).message().seq());
+    assertEquals(List.of(1L), storedSeqs(ROOM_A));
+  }
+
+  @Test
+  void aSenderBeyondItsBurstIsRefusedWithARetryHintWhileOthersAreStored() throws SQLException {
+    Limit threePerSecondBurstTwo = Limit.perSecond(3, 2);
+    Object[] out =
+        store(
+            writer(threePerSecondBurstTwo, GENEROUS),
+            item(ROOM_A, ALICE, 1),
+            item(ROOM_A, ALICE, 2),
+            item(ROOM_A, ALICE, 3),
+            item(ROOM_A, BOB, 1));
+
+    assertInstanceOf(Stored.class, out[0]);
+    assertInstanceOf(Stored.class, out[1]);
+    Refusal refused = assertInstanceOf(Refusal.class, out[2]);
+    assertEquals(Reason.RATE_LIMITED, refused.reason());
+    assertEquals(333, refused.retryAfterMillis(), "one token comes back after 1/3 s");
+    assertEquals(List.of(1L, 2L, 3L), seqs(out[0], out[1], out[3]), "no seq is skipped for the refused one");
+  }
+
+  @Test
+  void theRoomLimitCountsEveryMemberAndTheBucketKeepsItsStateAcrossBatches() throws SQLException {
+    Limit roomBurstThree = Limit.perSecond(10, 3);
+    Object[] first = store(writer(GENEROUS, roomBurstThree), item(ROOM_A, ALICE, 1), item(ROOM_A, BOB, 1));
+    Object[] second = store(writer(GENEROUS, roomBurstThree), item(ROOM_A, ALICE, 2), item(ROOM_A, BOB, 2));
+
+    assertInstanceOf(Stored.class, first[0]);
+    assertInstanceOf(Stored.class, first[1]);
+    assertInstanceOf(Stored.class, second[0]);
+    assertEquals(Reason.RATE_LIMITED, assertInstanceOf(Refusal.class, second[1]).reason());
+    Object[] later = store(writer(GENEROUS, roomBurstThree, NOW + 100), item(ROOM_A, BOB, 2));
+    assertInstanceOf(Stored.class, later[0], "a token is back after 100 ms");
+  }
+
+  @Test
+  void aDeletedRoomRefusesItsEnvelopesAndTheBatchGoesOnForOtherRooms() throws SQLException {
+    MessageFixtures.update(c, "DELETE FROM rate_buckets WHERE room_id = ?", ROOM_A);
+    MessageFixtures.update(c, "DELETE FROM rooms WHERE id = ?", ROOM_A);
+    c.commit();
+
+    Object[] out = store(writer(GENEROUS, GENEROUS), item(ROOM_A, ALICE, 1), item(ROOM_B, CAROL, 1));
+
+    assertEquals(Reason.ROOM_NOT_FOUND, assertInstanceOf(Refusal.class, out[0]).reason());
+    assertEquals(1, assertInstanceOf(Stored.class, out[1]).message().seq());
+  }
+
+  @Test
+  void historyIsTrimmedToItsLimitAndTheTrimmedSendersCountersAreKept() throws SQLException {
+    int limit = 150;
+    MessageBatch writer = new MessageBatch(SeqAllocator.H2, GENEROUS, GENEROUS, limit);
+    List<MessageBatch.Item> items = new ArrayList<>();
+    for (int i = 1; i <= 10; i++) {
+      items.add(item(ROOM_A, BOB, 1000 + i));
+    }
+    for (int i = 1; i <= 290; i++) {
+      items.add(item(ROOM_A, ALICE, i));
+    }
+    writer.store(c, items.subList(0, 100), NOW);
+    writer.store(c, items.subList(100, 200), NOW);
+    writer.store(c, items.subList(200, 300), NOW);
+    c.commit();
+
+    List<Long> kept = storedSeqs(ROOM_A);
+    assertEquals(150, kept.size(), "trimmed once the seq passed 200: " + kept.size() + " kept");
+    assertEquals(151, kept.get(0));
+    assertEquals(300, kept.get(kept.size() - 1));
+    assertEquals(1010, maxCounter(BOB), "Bob's messages are gone; his highest counter stays on his session");
+  }
+
+  private MessageBatch writer(Limit perSender, Limit perRoom) throws SQLException {
+    return writer(perSender, perRoom, NOW);
+  }
+
+  private long at = NOW;
+
+  private MessageBatch writer(Limit perSender, Limit perRoom, long now) throws SQLException {
+    at = now;
+    return new MessageBatch(SeqAllocator.of(c), perSender, perRoom, 1000);
+  }
+
+  private Object[] store(MessageBatch writer, MessageBatch.Item... items) throws SQLException {
+    Object[] out = writer.store(c, List.of(items), at);
+    c.commit();
+    return out;
+  }
+
+  private static MessageBatch.Item item(String room, String sender, long counter) {
+    return new MessageBatch.Item(room, sender, envelope(counter, ciphertext(counter)), false);
+  }
+
+  private static Envelope envelope(long counter, String ct) {
+    return new Envelope(counter, IV, ct);
+  }
+
+  private static String ciphertext(long counter) {
+    return ("ct" + counter + "x".repeat(40)).substring(0, 40);
+  }
+
+  private static List<Long> seqs(Object... outcomes) {
+    List<Long> seqs = new ArrayList<>();
+    for (Object o : outcomes) {
+      seqs.add(assertInstanceOf(Stored.class, o).message().seq());
+    }
+    return seqs;
+  }
+
+  private List<Long> storedSeqs(String room) throws SQLException {
+    return longs("SELECT seq FROM messages WHERE room_id = ? ORDER BY seq", room);
+  }
+
+  private long lastSeq(String room) throws SQLException {
+    return longs("SELECT last_seq FROM rooms WHERE id = ?", room).get(0);
+  }
+
+  private long maxCounter(String session) throws SQLException {
+    return longs("SELECT max_counter FROM sessions WHERE id = ?", session).get(0);
+  }
+
+  private List<Long> longs(String sql, String param) throws SQLException {
+    List<Long> out = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, param);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getLong(1));
+        }
+      }
+    }
+    return out;
+  }
+}
