@@ -279,8 +279,10 @@ public class Relay {
   }
 
   private void unavailable(Member m, Envelope envelope, RuntimeException e) {
-    boolean database = Failures.fromDatabase(e);
-    LOG.log(Level.WARNING, "could not store an envelope: {0}", database ? "database error" : e.getClass().getName());
+    if (!(e instanceof MessageWriter.Busy)) {
+      boolean database = Failures.fromDatabase(e);
+      LOG.log(Level.WARNING, "could not store an envelope: {0}", database ? "database error" : e.getClass().getName());
+    }
     m.send(Frames.envelopeError("unavailable", "Not stored; try again.", envelope.counter(), 1000));
   }
 

@@ -325,7 +325,9 @@ final class CallBrowser implements AutoCloseable {
         JsonObject message = reader.readObject().getJsonObject("message");
         String method = message.getString("method", "");
         if (method.equals("Network.webSocketFrameSent") || method.equals("Network.webSocketFrameReceived")) {
-          webSocketFrames.add(message.getJsonObject("params").getJsonObject("response").getString("payloadData", ""));
+          // A received WebSocket message may carry several frames, one per line.
+          String payload = message.getJsonObject("params").getJsonObject("response").getString("payloadData", "");
+          webSocketFrames.addAll(List.of(payload.split("\n")));
         }
       }
     }
