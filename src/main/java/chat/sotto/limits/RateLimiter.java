@@ -5,9 +5,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PersistenceException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
 
 /**
- * Takes tokens from database buckets. Each attempt is an atomic conditional UPDATE whose WHERE clause is the limit:
+ * Takes tokens from database buckets. Each attempt is one atomic conditional UPDATE whose WHERE clause is the limit:
  * the database admits the action only while the bucket allows it, so concurrent nodes cannot overshoot. Runs inside
  * the caller's transaction.
  */
@@ -32,37 +36,23 @@ public class RateLimiter {
     }
   }
 
-  /** Returns 0 if admitted, else the milliseconds after which an action would be admitted. */
+  /**
+   * Returns 0 if admitted, else the milliseconds after which an action would be admitted. The same statement as
+   * {@link TokenBatch} (one action), on the persistence context's own connection, so it joins its transaction; pending
+   * changes are flushed first so that the statement sees them.
+   */
   public long tryAcquire(String key, Limit limit, long now) {
-    // Bucket idle long enough to be full: restart it at now + interval.
-    int idle =
-        em.createQuery("UPDATE RateBucket b SET b.tat = :next WHERE b.key = :key AND b.tat < :now")
-            .setParameter("next", now + limit.intervalMillis())
-            .setParameter("key", key)
-            .setParameter("now", now)
-            .executeUpdate();
-    if (idle == 1) {
-      return 0;
+    em.flush();
+    long retry;
+    try {
+      retry = TokenBatch.take(em.unwrap(Connection.class), List.of(key), limit, now)[0];
+    } catch (SQLException e) {
+      throw new PersistenceException("rate limit unavailable", e);
     }
-    // Bucket in use: admit while its TAT stays within the burst allowance.
-    int admitted =
-        em.createQuery(
-                "UPDATE RateBucket b SET b.tat = b.tat + :interval"
-                    + " WHERE b.key = :key AND b.tat >= :now AND b.tat <= :admitsUntil")
-            .setParameter("interval", limit.intervalMillis())
-            .setParameter("key", key)
-            .setParameter("now", now)
-            .setParameter("admitsUntil", limit.admitsUntil(now))
-            .executeUpdate();
-    if (admitted == 1) {
-      return 0;
-    }
-    RateBucket bucket = em.find(RateBucket.class, key);
-    if (bucket == null) {
+    if (retry == TokenBatch.NO_BUCKET) {
       throw new IllegalStateException("no rate-limit bucket " + key.substring(0, key.indexOf(':') + 1));
     }
-    em.refresh(bucket);
-    return limit.retryAfter(bucket.tat(), now);
+    return retry;
   }
 
   /**

@@ -10,8 +10,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Takes one token for each of many actions inside the caller's transaction, with the same GCRA rule as {@link
- * RateLimiter}: a conditional UPDATE whose WHERE clause is the limit, so the database enforces it. The actions on one
+ * Takes one token for each of many actions inside the caller's transaction (the GCRA rule of every limit here; {@link
+ * RateLimiter} calls it for one action): a conditional UPDATE whose WHERE clause is the limit, so the database
+ * enforces it. The actions on one
  * bucket are taken together, one statement for all of them (all admitted, the usual case), and all buckets' statements
  * go in one JDBC batch (one round trip). Only a bucket that cannot admit all of its actions is then asked action by
  * action, so that it admits as many as it can, in order.

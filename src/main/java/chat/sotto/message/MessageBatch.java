@@ -102,31 +102,23 @@ final class MessageBatch {
     return resolveLater(out);
   }
 
-  // Resends: stored before (in an earlier batch) or twice in this one. Only items that may repeat are looked up.
+  // Resends: stored before (in an earlier batch) or twice in this one. Only items that may repeat are looked up; a
+  // repeat within the batch gets a placeholder, settled with the outcome of the first (resolveLater).
   private static List<Integer> resolveRepeats(Connection c, List<Item> items, Object[] out) throws SQLException {
     List<Integer> open = new ArrayList<>(items.size());
-    Map<String, Integer> firstInBatch = new HashMap<>();
-    List<int[]> sameAsEarlier = new ArrayList<>();
+    Map<SenderCounter, Integer> firstInBatch = new HashMap<>();
     try (PreparedStatement find = c.prepareStatement(FIND)) {
       for (int i = 0; i < items.size(); i++) {
         Item item = items.get(i);
-        Integer earlier = firstInBatch.putIfAbsent(item.senderId() + ':' + item.envelope().counter(), i);
+        Integer earlier = firstInBatch.putIfAbsent(new SenderCounter(item.senderId(), item.envelope().counter()), i);
+        StoredMessage stored = earlier == null && item.mayRepeat() ? find(find, item) : null;
         if (earlier != null) {
-          sameAsEarlier.add(new int[] {i, earlier});
-          continue;
-        }
-        StoredMessage stored = item.mayRepeat() ? find(find, item) : null;
-        if (stored != null) {
+          out[i] = new Later(earlier);
+        } else if (stored != null) {
           out[i] = new Stored(stored, true);
         } else {
           open.add(i);
         }
-      }
-    }
-    if (!sameAsEarlier.isEmpty()) {
-      // Settled once the earlier one is: see resolveLater.
-      for (int[] pair : sameAsEarlier) {
-        out[pair[0]] = new Later(pair[1]);
       }
     }
     return open;
@@ -163,14 +155,15 @@ final class MessageBatch {
     if (open.isEmpty()) {
       return open;
     }
-    List<Integer> ordered = new ArrayList<>(open);
-    ordered.sort(Comparator.comparing((Integer i) -> bucket.apply(items.get(i))).thenComparing(i -> i));
-    List<String> keys = new ArrayList<>(ordered.size());
-    ordered.forEach(i -> keys.add(bucket.apply(items.get(i))));
+    // Each key is built once; the items are then ordered by key (lock order), and by arrival within a key.
+    List<Keyed> ordered = new ArrayList<>(open.size());
+    open.forEach(i -> ordered.add(new Keyed(bucket.apply(items.get(i)), i)));
+    ordered.sort(Comparator.comparing(Keyed::key).thenComparingInt(Keyed::index));
+    List<String> keys = ordered.stream().map(Keyed::key).toList();
     long[] taken = TokenBatch.take(c, keys, limit, now);
     List<Integer> admitted = new ArrayList<>(ordered.size());
     for (int k = 0; k < ordered.size(); k++) {
-      int i = ordered.get(k);
+      int i = ordered.get(k).index();
       if (taken[k] == 0) {
         admitted.add(i);
       } else {
@@ -219,5 +212,9 @@ final class MessageBatch {
   }
 
   /** Placeholder for an item that repeats an earlier item of the same batch. */
-  record Later(int index) {}
+  private record Later(int index) {}
+
+  private record SenderCounter(String senderId, long counter) {}
+
+  private record Keyed(String key, int index) {}
 }

@@ -12,9 +12,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Tells a room's members who is online, at most once per {@link RelaySettings#presenceDelayMillis()} per room and
- * node: the first change schedules an update, later changes ride along, and the update reads the online set when it
- * is sent. A storm of N joins then costs a few room-wide frames instead of N (which would be N² frames of up to N
+ * Presence changes of this node's connections. The room's online set is recorded on the bus at once (owner-away and
+ * signal routing read it); the members are told who is online at most once per {@link
+ * RelaySettings#presenceDelayMillis()} per room and node: the first change schedules an update, later changes ride
+ * along, and the update reads the online set when it is sent. A storm of N joins then costs a few room-wide frames instead of N (which would be N² frames of up to N
  * IDs each).
  */
 @ApplicationScoped
@@ -29,6 +30,7 @@ public class PresenceUpdates {
 
   /** Someone joined or left {@code roomId} on this node. */
   void changed(String roomId) {
+    bus.presenceChanged(roomId);
     if (!scheduled.add(roomId)) {
       return;
     }

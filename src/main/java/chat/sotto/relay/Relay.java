@@ -124,7 +124,6 @@ public class Relay {
     m.markClosed();
     local.remove(m);
     try {
-      bus.presenceChanged(m.roomId);
       presence.changed(m.roomId);
       if (m.owner && !bus.online(m.roomId).contains(m.sessionId)) {
         rooms.ownerAway(m.roomId);
@@ -183,7 +182,6 @@ public class Relay {
       List<Participant> members = sessions.inRoom(p.roomId());
       m.send(Frames.welcome(p, maxCounter, room.ownerSessionId(), latest, oldest == 0 ? latest + 1 : oldest, members));
       // Presence first (the cluster's online set now holds this session), then the owner's grace clock stops.
-      bus.presenceChanged(p.roomId());
       presence.changed(p.roomId());
       if (p.owner()) {
         rooms.ownerPresent(p.roomId());

@@ -13,7 +13,7 @@ public interface RoomBus {
 
   /**
    * This node's connections of a room changed: record the room's online set at once (owner and signal decisions
-   * read it). Telling the members is {@link PresenceUpdates}' job.
+   * read it). {@link PresenceUpdates} calls it and tells the members.
    */
   void presenceChanged(String roomId);
 

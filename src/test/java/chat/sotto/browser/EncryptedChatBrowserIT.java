@@ -10,22 +10,17 @@ import java.util.List;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Two people chat through the page; the network and the database see neither their words, names nor room code. */
 @ExtendWith(ArquillianExtension.class)
+@DisabledIfSystemProperty(named = "skipBrowserTests", matches = "true")
 class EncryptedChatBrowserIT {
   @Deployment(testable = false)
   static WebArchive app() {
     return SottoWar.archive();
-  }
-
-  @BeforeAll
-  static void browsersWanted() {
-    Assumptions.assumeFalse(Boolean.getBoolean("skipBrowserTests"), "browser tests skipped (-DskipBrowserTests)");
   }
 
   @Test

@@ -12,15 +12,15 @@ import java.util.stream.LongStream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /** Someone who joins late reads what was said before, one page at a time. */
 @ExtendWith(ArquillianExtension.class)
+@DisabledIfSystemProperty(named = "skipBrowserTests", matches = "true")
 class HistoryBrowserIT {
   /** Two people write this many each: 60 messages, more than the client's first history page of 50. */
   private static final int PER_WRITER = 30;
@@ -34,11 +34,6 @@ class HistoryBrowserIT {
   @Deployment(testable = false)
   static WebArchive app() {
     return SottoWar.archive();
-  }
-
-  @BeforeAll
-  static void browsersWanted() {
-    Assumptions.assumeFalse(Boolean.getBoolean("skipBrowserTests"), "browser tests skipped (-DskipBrowserTests)");
   }
 
   @Test

@@ -9,22 +9,17 @@ import chat.sotto.it.SottoWar;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Coming back, leaving, and the owner closing the room, as the people in it see it. */
 @ExtendWith(ArquillianExtension.class)
+@DisabledIfSystemProperty(named = "skipBrowserTests", matches = "true")
 class MembershipBrowserIT {
   @Deployment(testable = false)
   static WebArchive app() {
     return SottoWar.archive();
-  }
-
-  @BeforeAll
-  static void browsersWanted() {
-    Assumptions.assumeFalse(Boolean.getBoolean("skipBrowserTests"), "browser tests skipped (-DskipBrowserTests)");
   }
 
   @Test
