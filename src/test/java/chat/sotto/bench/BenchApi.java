@@ -108,6 +108,18 @@ final class BenchApi {
         204);
   }
 
+  /** Leaves the room for good (DELETE /api/sessions/current); the owner leaving closes the room. */
+  CompletableFuture<String> leave(Session member) {
+    return call(
+        () ->
+            HttpRequest.newBuilder(base.resolve("api/sessions/current"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + member.token())
+                .DELETE()
+                .build(),
+        204);
+  }
+
   static String randomId(int bytes) {
     byte[] b = new byte[bytes];
     RANDOM.nextBytes(b);

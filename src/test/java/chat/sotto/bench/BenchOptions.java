@@ -15,14 +15,15 @@ import java.util.Set;
 final class BenchOptions {
   static final String USAGE =
       """
-      usage: LoadGenerator --mode throughput|bigroom|idle|joinstorm [flags]
+      usage: LoadGenerator --mode throughput|bigroom|idle|joinstorm|flood|soak [flags]
         --target URL          server base URL, loopback only (default http://127.0.0.1:9481/)
-        --rooms R             rooms (throughput; default 20)
-        --members M           members per room (throughput 10, bigroom 200, idle 10, joinstorm 200)
-        --rate r              messages per second per member (throughput; default 2)
+        --rooms R             rooms (throughput 20, soak 10)
+        --members M           members per room (throughput 10, bigroom 200, idle 10, joinstorm 200, soak 5)
+        --rate r              messages per second per member (throughput 2, soak 0.5)
         --room-rate r         messages per second per room, all members together (bigroom; default 50)
-        --warmup s            seconds of load before measuring (default 5)
-        --duration s          seconds measured (default 20)
+        --warmup s            seconds of load before measuring (default 5; soak 30; flood: the probe room
+                              alone, its baseline)
+        --duration s          seconds measured (default 20; soak 1800, at most 14400)
         --drain s             seconds to wait for deliveries in flight after the load stops (default 10)
         --ct-bytes n          ciphertext bytes per envelope before base64url (default 300: ~400 chars, a
                               200-character message after encryption)
@@ -31,6 +32,16 @@ final class BenchOptions {
         --hold s              seconds the idle connections are held (idle; default 20)
         --ping s              seconds between keep-alive pings per connection (default 20)
         --timeout s           join storm: give up after s seconds (default 30)
+        --flooders N          flood: sessions that flood (default 50)
+        --flood-rooms K       flood: rooms the flooders are spread over (default N: each its own room)
+        --flood-total n       flood: most frames all flooders send together (default 500000)
+        --flood-ct-bytes n    flood: ciphertext bytes per flood envelope (default 16384, the protocol's maximum)
+        --probe-members m     flood: members of the probe room (default 5)
+        --probe-rate r        flood: messages per second in the probe room, all members together (default 20)
+        --churn s             soak: mean seconds between membership events per room (default 5)
+        --room-close p        soak: share of membership events that close the room (default 0.1)
+        --slow-clients n      soak: clients that stop reading for --slow-pause s, over and over (default 2)
+        --slow-pause s        soak: how long a slow client stops reading (default 40)
         --parallelism n       REST calls and handshakes in flight during setup (default 32)
         --http-clients n      java.net.http clients (selector threads) the sockets are spread over (default 2)
         --server-pid P        Liberty JVM pid to measure, 'auto' (by --server-name) or 'none' (default auto)
@@ -43,17 +54,22 @@ final class BenchOptions {
       Set.of(
           "mode", "target", "rooms", "members", "rate", "room-rate", "warmup", "duration", "drain", "ct-bytes",
           "jitter", "connections", "hold", "ping", "timeout", "parallelism", "http-clients", "server-pid",
-          "server-name", "cleanup", "json-out");
+          "server-name", "cleanup", "json-out", "flooders", "flood-rooms", "flood-total", "flood-ct-bytes",
+          "probe-members", "probe-rate", "churn", "room-close", "slow-clients", "slow-pause");
 
   /** Upper bounds that keep every run finite. */
   static final int MAX_CONNECTIONS = 60_000;
   static final double MAX_SECONDS = 600;
+  /** A soak may run for hours (and is still bounded). */
+  static final double MAX_SOAK_SECONDS = 14_400;
 
   enum Mode {
     THROUGHPUT,
     BIGROOM,
     IDLE,
-    JOINSTORM
+    JOINSTORM,
+    FLOOD,
+    SOAK
   }
 
   final Mode mode;
@@ -76,6 +92,16 @@ final class BenchOptions {
   final String serverName;
   final boolean cleanup;
   final String jsonOut;
+  final int flooders;
+  final int floodRooms;
+  final long floodTotal;
+  final int floodCtBytes;
+  final int probeMembers;
+  final double probeRate;
+  final double churnSeconds;
+  final double roomClose;
+  final int slowClients;
+  final double slowPauseSeconds;
 
   private BenchOptions(Map<String, String> f) {
     mode = Mode.valueOf(f.getOrDefault("mode", "throughput").toUpperCase(Locale.ROOT));
@@ -84,16 +110,19 @@ final class BenchOptions {
         switch (mode) {
           case THROUGHPUT, IDLE -> 10;
           case BIGROOM, JOINSTORM -> 200;
+          case FLOOD, SOAK -> 5;
         };
     members = integer(f, "members", defaultMembers, 2, MAX_CONNECTIONS);
-    rooms = mode == Mode.THROUGHPUT ? integer(f, "rooms", 20, 1, MAX_CONNECTIONS) : 1;
+    boolean soak = mode == Mode.SOAK;
+    rooms =
+        mode == Mode.THROUGHPUT || soak ? integer(f, "rooms", soak ? 10 : 20, 1, MAX_CONNECTIONS) : 1;
     if (mode == Mode.BIGROOM) {
       ratePerMember = number(f, "room-rate", 50, 0.01, 100_000) / members;
     } else {
-      ratePerMember = number(f, "rate", 2, 0.01, 1_000);
+      ratePerMember = number(f, "rate", soak ? 0.5 : 2, 0.01, 1_000);
     }
-    warmupSeconds = number(f, "warmup", 5, 0, MAX_SECONDS);
-    durationSeconds = number(f, "duration", 20, 0.5, MAX_SECONDS);
+    warmupSeconds = number(f, "warmup", soak ? 30 : 5, 0, MAX_SECONDS);
+    durationSeconds = number(f, "duration", soak ? 1800 : 20, 0.5, soak ? MAX_SOAK_SECONDS : MAX_SECONDS);
     drainSeconds = number(f, "drain", 10, 0, MAX_SECONDS);
     ctBytes = integer(f, "ct-bytes", 300, 16, 16_384);
     jitter = number(f, "jitter", 0.5, 0, 0.95);
@@ -110,6 +139,19 @@ final class BenchOptions {
     serverName = f.getOrDefault("server-name", "sotto-bench");
     cleanup = Boolean.parseBoolean(f.getOrDefault("cleanup", "true"));
     jsonOut = f.get("json-out");
+    flooders = integer(f, "flooders", 50, 1, 10_000);
+    floodRooms = integer(f, "flood-rooms", flooders, 1, flooders);
+    floodTotal = (long) number(f, "flood-total", 500_000, 1, 10_000_000);
+    floodCtBytes = integer(f, "flood-ct-bytes", 16_384, 16, 16_384);
+    probeMembers = integer(f, "probe-members", 5, 2, 1_000);
+    probeRate = number(f, "probe-rate", 20, 0.1, 1_000);
+    churnSeconds = number(f, "churn", 5, 0.1, MAX_SECONDS);
+    roomClose = number(f, "room-close", 0.1, 0, 1);
+    slowClients = integer(f, "slow-clients", 2, 0, 100);
+    slowPauseSeconds = number(f, "slow-pause", 40, 0.1, MAX_SECONDS);
+    if (mode == Mode.FLOOD && flooders % floodRooms != 0) {
+      throw new IllegalArgumentException("--flooders must be a multiple of --flood-rooms");
+    }
     if ((long) rooms * members > MAX_CONNECTIONS) {
       throw new IllegalArgumentException("rooms x members above " + MAX_CONNECTIONS);
     }
@@ -157,6 +199,8 @@ final class BenchOptions {
       case THROUGHPUT, BIGROOM -> rooms * members;
       case IDLE -> connections;
       case JOINSTORM -> members;
+      case FLOOD -> flooders + probeMembers;
+      case SOAK -> rooms * members + SoakRun.SLOW_ROOM_SENDERS + slowClients;
     };
   }
 

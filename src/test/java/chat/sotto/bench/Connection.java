@@ -53,15 +53,28 @@ final class Connection implements WebSocket.Listener {
   /** Receiver side: the counters seen from each member of the room, by slot. Guarded by this. */
   private final BitSet[] seen;
 
-  /** Sender side: the next counter to use (pacer thread only). */
-  private long nextCounter = 1;
+  /** Sender side: the next counter to use (one sending thread at a time; raised by the welcome's maxCounter). */
+  private volatile long nextCounter = 1;
+
+  /** The seq this connection resumes from ({@code since} of its auth frame). */
+  private final long since;
+
+  /** Highest seq of a chat message received here: what a reconnect resumes from. */
+  private volatile long lastSeq;
 
   Connection(BenchApi.Session session, int slot, int roomSize, Observer observer) {
+    this(session, slot, roomSize, observer, 0);
+  }
+
+  /** A connection that resumes after {@code since}, as a reconnecting browser tab does. */
+  Connection(BenchApi.Session session, int slot, int roomSize, Observer observer, long since) {
     this.session = session;
     this.slot = slot;
     this.roomSize = roomSize;
     this.observer = observer;
     this.seen = new BitSet[roomSize];
+    this.since = since;
+    this.lastSeq = since;
   }
 
   /** Opens the socket and sends the auth frame; completes when the welcome arrives. */
@@ -76,7 +89,7 @@ final class Connection implements WebSocket.Listener {
                 welcomed.completeExceptionally(e);
                 closed.complete(1006);
               } else {
-                send(Wire.auth(session.token()));
+                send(Wire.auth(session.token(), since));
               }
             });
     return welcomed.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -84,6 +97,20 @@ final class Connection implements WebSocket.Listener {
 
   long takeCounter() {
     return nextCounter++;
+  }
+
+  long lastSeq() {
+    return lastSeq;
+  }
+
+  /** Frames queued or being written: a sender that wants to go as fast as the socket allows keeps this small. */
+  synchronized int pending() {
+    return outbox.size() + (writing ? 1 : 0);
+  }
+
+  /** The server is about to close this socket on purpose (leave, room closed): that close is expected. */
+  void expectClose() {
+    closing = true;
   }
 
   /** Queues a text frame; frames go out in order, one send in flight at a time. */
@@ -220,10 +247,15 @@ final class Connection implements WebSocket.Listener {
 
   private void handleFrame(String frame, long now) {
     switch (Wire.type(frame)) {
-      case "msg" -> observer.message(this, Wire.string(frame, "from"), Wire.number(frame, "c"), now);
+      case "msg" -> {
+        lastSeq = Math.max(lastSeq, Wire.number(frame, "seq"));
+        observer.message(this, Wire.string(frame, "from"), Wire.number(frame, "c"), now);
+      }
       case "ack" -> observer.ack(this, Wire.number(frame, "c"));
       case "presence" -> observer.presence(this, Wire.arrayLength(frame, "online"), frame.length(), now);
       case "welcome" -> {
+        // A resumed session continues above the highest counter the server has seen from it, as the browser does.
+        nextCounter = Math.max(nextCounter, Wire.number(frame, "maxCounter") + 1);
         if (welcomed.complete(now)) {
           observer.welcomed(this, now);
         }

@@ -29,6 +29,9 @@ final class Deliveries implements Connection.Observer {
   private final Recorder latency = new Recorder(3_600_000_000L, 3);
 
   private final Recorder pacerLag = new Recorder(3_600_000_000L, 3);
+  /** Intended send to ack, for messages intended inside the window, and for those intended before it. */
+  private final Recorder ackLatency = new Recorder(3_600_000_000L, 3);
+  private final Recorder ackLatencyBefore = new Recorder(3_600_000_000L, 3);
   private final Map<String, Sender> senders = new ConcurrentHashMap<>();
   private final LongAdder delivered = new LongAdder();
   private final LongAdder deliveredInWindow = new LongAdder();
@@ -133,10 +136,21 @@ final class Deliveries implements Connection.Observer {
 
   @Override
   public void ack(Connection sender, long counter) {
+    long now = System.nanoTime();
     Sender s = senders.get(sender.session.sessionId());
-    if (s != null && counter > 0) {
+    if (s != null && counter > 0 && counter < s.intendedAt.length()) {
+      boolean first;
       synchronized (s) {
+        first = !s.acked.get((int) counter);
         s.acked.set((int) counter);
+      }
+      long intended = s.intendedAt.get((int) counter);
+      if (first && intended != 0) {
+        if (intended >= windowStart && intended < windowEnd) {
+          ackLatency.recordValue(Math.max(0, now - intended) / 1_000);
+        } else if (intended < windowStart) {
+          ackLatencyBefore.recordValue(Math.max(0, now - intended) / 1_000);
+        }
       }
     }
   }
@@ -233,6 +247,8 @@ final class Deliveries implements Connection.Observer {
     refusals.forEach((k, v) -> refusalCounts.put(k, v.sum()));
     return new Tally(
         latency.getIntervalHistogram(),
+        ackLatency.getIntervalHistogram(),
+        ackLatencyBefore.getIntervalHistogram(),
         pacerLag.getIntervalHistogram(),
         sent,
         acked,
@@ -250,9 +266,13 @@ final class Deliveries implements Connection.Observer {
         refusalCounts);
   }
 
-  /** What a message run observed. {@code unanswered}: sent, but neither acknowledged nor refused. */
+  /**
+   * What a message run observed. Ack latency: intended send to ack, inside the window and (for a baseline) before it.
+   * {@code unanswered}: sent, but neither acknowledged nor refused. */
   record Tally(
       Histogram latencyMicros,
+      Histogram ackLatencyMicros,
+      Histogram ackLatencyBeforeWindowMicros,
       Histogram pacerLagMicros,
       long sent,
       long acked,

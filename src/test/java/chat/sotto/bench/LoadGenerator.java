@@ -53,7 +53,7 @@ public final class LoadGenerator {
 
   /** Runs one bounded benchmark and returns its results (used by main and by the smoke test). */
   static Report run(BenchOptions o) {
-    ServerProbe probe = ServerProbe.of(o.serverPid, o.serverName);
+    ServerProbe probe = ServerProbe.of(o.serverPid, o.serverName, o.target.getPort());
     Report report =
         new Report()
             .put("mode", o.mode.name().toLowerCase())
@@ -68,6 +68,8 @@ public final class LoadGenerator {
       case THROUGHPUT, BIGROOM -> MessageRun.run(o, probe, report);
       case IDLE -> IdleRun.run(o, probe, report);
       case JOINSTORM -> JoinStormRun.run(o, probe, report);
+      case FLOOD -> FloodRun.run(o, probe, report);
+      case SOAK -> SoakRun.run(o, probe, report);
     }
     report.put("serverRespondsAfterRun", responds(o));
     if (probe != null) {

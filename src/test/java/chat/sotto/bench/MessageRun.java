@@ -63,6 +63,7 @@ final class MessageRun {
         report
             .put("deliveriesPerSecond", t.deliveredInWindow() / o.durationSeconds)
             .latency("latencyMs", t.latencyMicros())
+            .latency("ackLatencyMs", t.ackLatencyMicros())
             .put("sent", t.sent())
             .put("acked", t.acked())
             .put("refused", t.refused())

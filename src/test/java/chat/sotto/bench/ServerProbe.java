@@ -37,11 +37,24 @@ final class ServerProbe {
 
   /** The probe of {@code --server-pid}, or null for 'none' or when 'auto' finds no such Liberty server. */
   static ServerProbe of(String pidFlag, String serverName) {
+    return of(pidFlag, serverName, -1);
+  }
+
+  /**
+   * The probe of {@code --server-pid}; 'auto' takes the process listening on {@code port} if there is one (several
+   * servers of the same name may run on this machine, e.g. integration tests of other checkouts), else the Liberty
+   * server named {@code serverName}; null for 'none' or when nothing is found.
+   */
+  static ServerProbe of(String pidFlag, String serverName, int port) {
     if (pidFlag.equals("none")) {
       return null;
     }
     if (!pidFlag.equals("auto")) {
       return new ServerProbe(Long.parseLong(pidFlag));
+    }
+    long listener = port > 0 ? listeningPid(port) : -1;
+    if (listener > 0) {
+      return new ServerProbe(listener);
     }
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       return procs
@@ -53,6 +66,55 @@ final class ServerProbe {
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /** The pid of the process (of this user) holding the listening TCP socket on {@code port}, or -1. */
+  static long listeningPid(int port) {
+    String local = String.format(":%04X", port);
+    List<String> inodes = new ArrayList<>();
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      try {
+        for (String line : Files.readAllLines(Path.of(table))) {
+          String[] f = line.trim().split("\\s+");
+          if (f.length > 9 && f[1].endsWith(local) && f[3].equals("0A")) {
+            inodes.add("socket:[" + f[9] + "]");
+          }
+        }
+      } catch (IOException e) {
+        // no such table
+      }
+    }
+    if (inodes.isEmpty()) {
+      return -1;
+    }
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path proc : procs.filter(p -> p.getFileName().toString().matches("[0-9]+")).toList()) {
+        try (Stream<Path> fds = Files.list(proc.resolve("fd"))) {
+          for (Path fd : fds.toList()) {
+            try {
+              if (inodes.contains(Files.readSymbolicLink(fd).toString())) {
+                return Long.parseLong(proc.getFileName().toString());
+              }
+            } catch (IOException e) {
+              // closed meanwhile
+            }
+          }
+        } catch (IOException | SecurityException e) {
+          // another user's process, or gone
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  /** The server's live heap (after a full collection), RSS and threads now. */
+  record Snapshot(double liveHeapMiB, double rssMiB, int threads, Heap heap) {}
+
+  Snapshot snapshot() {
+    Heap h = liveHeap();
+    return new Snapshot(h.usedKb() / 1024.0, rssKb() / 1024.0, threads(), h);
   }
 
   private static boolean isLibertyServer(Path proc, String serverName) {

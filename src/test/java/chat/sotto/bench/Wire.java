@@ -49,7 +49,11 @@ final class Wire {
   }
 
   static String auth(String token) {
-    return "{\"t\":\"auth\",\"token\":\"" + token + "\",\"since\":0}";
+    return auth(token, 0);
+  }
+
+  static String auth(String token, long since) {
+    return "{\"t\":\"auth\",\"token\":\"" + token + "\",\"since\":" + since + "}";
   }
 
   static final String PING = "{\"t\":\"ping\"}";
