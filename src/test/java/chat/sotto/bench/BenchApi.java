@@ -26,6 +26,11 @@ import java.util.regex.Pattern;
 final class BenchApi {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int ATTEMPTS = 8;
+  /**
+   * A 429 is waited out more patiently than a 503: with the server's default limits (e.g. 30 rooms at once, then one
+   * a second) a setup of 50 rooms needs a minute of them; the caller's own timeout still bounds the whole.
+   */
+  private static final int RATE_LIMITED_ATTEMPTS = 120;
   private static final Pattern STRING_FIELD = Pattern.compile("\"(sessionId|token)\":\"([A-Za-z0-9_-]+)\"");
 
   private final HttpClient http;
@@ -151,7 +156,7 @@ final class BenchApi {
               if (r.statusCode() == expected) {
                 return CompletableFuture.completedFuture(r.body());
               }
-              if ((r.statusCode() == 429 || r.statusCode() == 503) && attempt < ATTEMPTS) {
+              if ((r.statusCode() == 429 && attempt < RATE_LIMITED_ATTEMPTS) || (r.statusCode() == 503 && attempt < ATTEMPTS)) {
                 retries.increment();
                 long waitMillis =
                     r.statusCode() == 429

@@ -24,7 +24,8 @@ final class BenchOptions {
         --warmup s            seconds of load before measuring (default 5; soak 30; flood: the probe room
                               alone, its baseline)
         --duration s          seconds measured (default 20; soak 1800, at most 14400)
-        --drain s             seconds to wait for deliveries in flight after the load stops (default 10)
+        --drain s             seconds to wait for deliveries in flight after the load stops (default 10;
+                              flood 30)
         --ct-bytes n          ciphertext bytes per envelope before base64url (default 300: ~400 chars, a
                               200-character message after encryption)
         --jitter f            send interval jitter, uniform +/- f of the mean interval (default 0.5)
@@ -123,7 +124,7 @@ final class BenchOptions {
     }
     warmupSeconds = number(f, "warmup", soak ? 30 : 5, 0, MAX_SECONDS);
     durationSeconds = number(f, "duration", soak ? 1800 : 20, 0.5, soak ? MAX_SOAK_SECONDS : MAX_SECONDS);
-    drainSeconds = number(f, "drain", 10, 0, MAX_SECONDS);
+    drainSeconds = number(f, "drain", mode == Mode.FLOOD ? 30 : 10, 0, MAX_SECONDS);
     ctBytes = integer(f, "ct-bytes", 300, 16, 16_384);
     jitter = number(f, "jitter", 0.5, 0, 0.95);
     connections = integer(f, "connections", 2_000, 1, MAX_CONNECTIONS);

@@ -24,7 +24,12 @@ import java.util.stream.Stream;
  */
 final class ServerProbe {
   private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ; `getconf CLK_TCK` on Linux x86-64
-  private static final Pattern HEAP_USED = Pattern.compile("(?m)^\\s*\\S.*heap\\s+total (\\d+)K, used (\\d+)K");
+  /**
+   * A heap space of GC.heap_info: G1 prints one line for the whole heap ("garbage-first heap total ..K, used ..K"),
+   * the serial and parallel collectors (what a JVM pinned to one core chooses) one per generation.
+   */
+  private static final Pattern HEAP_USED =
+      Pattern.compile("(?m)^\\s*(?:\\S.*heap|def new generation|tenured generation|PSYoungGen|ParOldGen)\\s+total (\\d+)K, used (\\d+)K");
   private static final Pattern HISTO_LINE = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
 
   final long pid;
@@ -173,7 +178,15 @@ final class ServerProbe {
     String histogram = jcmd("GC.class_histogram");
     String info = jcmd("GC.heap_info");
     Matcher m = HEAP_USED.matcher(info);
-    if (!m.find()) {
+    long total = 0;
+    long used = 0;
+    int spaces = 0;
+    while (m.find()) {
+      total += Long.parseLong(m.group(1));
+      used += Long.parseLong(m.group(2));
+      spaces++;
+    }
+    if (spaces == 0) {
       throw new IllegalStateException("unexpected GC.heap_info output: " + info);
     }
     Map<String, long[]> classes = new HashMap<>();
@@ -183,7 +196,7 @@ final class ServerProbe {
         classes.put(h.group(3), new long[] {Long.parseLong(h.group(1)), Long.parseLong(h.group(2))});
       }
     }
-    return new Heap(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), classes);
+    return new Heap(total, used, classes);
   }
 
   /** The heap (committed and used KiB) and its class histogram: class name to {instances, bytes}. */

@@ -461,8 +461,13 @@ final class SoakRun {
     return s;
   }
 
+  /** After the run (in a finally): a failing probe must not hide what the run found. */
   private static Map<String, Object> snapshotOrNull(ServerProbe probe, Soak soak) {
-    return probe == null ? null : describe(probe.snapshot(), soak);
+    try {
+      return probe == null ? null : describe(probe.snapshot(), soak);
+    } catch (RuntimeException e) {
+      return Map.of("error", BenchApi.rootMessage(e));
+    }
   }
 
   private static Map<String, Object> describe(ServerProbe.Snapshot s, Soak soak) {
