@@ -23,7 +23,12 @@ class LoadGeneratorSmokeIT {
   }
 
   private static Report run(String... flags) {
-    String[] common = {"--target", SottoWar.BASE.toString(), "--server-pid", "none"};
+    return runMeasuring("none", flags);
+  }
+
+  /** {@code serverPid} 'auto' finds the test server by its port, for the modes that report its heap. */
+  private static Report runMeasuring(String serverPid, String... flags) {
+    String[] common = {"--target", SottoWar.BASE.toString(), "--server-pid", serverPid};
     String[] all = new String[common.length + flags.length];
     System.arraycopy(common, 0, all, 0, common.length);
     System.arraycopy(flags, 0, all, common.length, flags.length);
@@ -64,5 +69,43 @@ class LoadGeneratorSmokeIT {
     assertEquals(8, r.getLong("aliveAfterHold"));
     assertTrue(r.getLong("pongs") >= 8, "every connection was answered at least once");
     assertEquals(0, r.getLong("connectionErrors"));
+  }
+
+  @Test
+  void aProbeRoomKeepsEveryMessageWhileOtherSessionsFloodMaximumSizeEnvelopes() {
+    Report r =
+        run("--mode", "flood", "--flooders", "3", "--probe-members", "3", "--probe-rate", "3", "--warmup", "1",
+            "--duration", "3", "--drain", "20");
+    assertTrue(r.getLong("floodSent") > 0, "the flooders sent");
+    assertTrue(r.getLong("floodAcked") > 0, "some flood frames were stored");
+    assertEquals(0, r.getLong("floodUnanswered"), "every flood frame was acknowledged or refused");
+    assertEquals(r.getLong("floodSent"), r.getLong("floodAcked") + r.getLong("floodRefused"));
+    assertEquals(21_846, r.getLong("floodCiphertextChars"), "flood envelopes carry 16,384 ciphertext bytes");
+    assertTrue(((Number) ((Map<?, ?>) r.get("probeAckMs")).get("count")).longValue() > 0, "probe acks timed");
+    assertEquals(0, r.getLong("probeMessagesLost"), "probe messages refused or unanswered");
+    assertEquals(0, r.getLong("probeDeliveriesLost"), "probe messages that missed a member");
+    assertEquals(0, r.getLong("probeConnectionErrors"));
+  }
+
+  @Test
+  void aShortSoakChurnsMembersAndRoomsAndReportsTheServersHeapAtStartMiddleAndEnd() {
+    Report r =
+        runMeasuring(
+            "auto", "--mode", "soak", "--rooms", "2", "--members", "3", "--rate", "1", "--churn", "0.7",
+            "--room-close", "0.2", "--slow-clients", "1", "--slow-pause", "1", "--warmup", "1", "--duration", "8");
+    Map<?, ?> events = (Map<?, ?>) r.get("events");
+    assertTrue(events.containsKey("reconnects") || events.containsKey("joins"), "members came and went: " + events);
+    assertTrue(r.getLong("messagesAcked") > 0, "messages were acknowledged");
+    assertTrue(r.getLong("messagesReceived") > 0, "messages were delivered");
+    assertEquals(0, r.getLong("failures"), "failed calls: " + r.get("firstFailure"));
+    assertEquals(Map.of(), r.get("unexpectedCloses"), "sockets the server closed unexpectedly");
+    Map<?, ?> server = (Map<?, ?>) r.get("server");
+    for (String at : new String[] {"start", "middle", "end"}) {
+      Map<?, ?> s = (Map<?, ?>) server.get(at);
+      assertTrue(((Number) s.get("liveHeapMiB")).doubleValue() > 0, at + " live heap");
+      assertTrue(((Number) s.get("rssMiB")).doubleValue() > 0, at + " RSS");
+      assertTrue(((Number) s.get("threads")).intValue() > 0, at + " threads");
+    }
+    assertTrue(r.get("liveHeapDeltaMiB") instanceof Map<?, ?>, "deltas reported");
   }
 }
