@@ -2,10 +2,9 @@ package chat.sotto.message;
 
 import chat.sotto.common.Reason;
 import chat.sotto.common.Refusal;
+import chat.sotto.limits.BucketKey;
 import chat.sotto.limits.Limit;
 import chat.sotto.limits.TokenBatch;
-import chat.sotto.room.RoomService;
-import chat.sotto.session.SessionStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,12 +44,12 @@ final class MessageBatch {
 
   /** One envelope to store. {@code mayRepeat}: its counter may have been stored before (look it up first). */
   record Item(String roomId, String senderId, Envelope envelope, boolean mayRepeat) {
-    String senderBucket() {
-      return SessionStore.messageBucket(senderId);
+    BucketKey senderBucket() {
+      return BucketKey.sessionMessages(senderId);
     }
 
-    String roomBucket() {
-      return RoomService.messageBucket(roomId);
+    BucketKey roomBucket() {
+      return BucketKey.roomMessages(roomId);
     }
   }
 
@@ -150,7 +149,7 @@ final class MessageBatch {
 
   // A token per item from its bucket, all in one JDBC batch, in key order. Refused items get their retry hint.
   private static List<Integer> takeTokens(
-      Connection c, List<Item> items, List<Integer> open, Object[] out, Limit limit, Function<Item, String> bucket, long now)
+      Connection c, List<Item> items, List<Integer> open, Object[] out, Limit limit, Function<Item, BucketKey> bucket, long now)
       throws SQLException {
     if (open.isEmpty()) {
       return open;
@@ -159,7 +158,7 @@ final class MessageBatch {
     List<Keyed> ordered = new ArrayList<>(open.size());
     open.forEach(i -> ordered.add(new Keyed(bucket.apply(items.get(i)), i)));
     ordered.sort(Comparator.comparing(Keyed::key).thenComparingInt(Keyed::index));
-    List<String> keys = ordered.stream().map(Keyed::key).toList();
+    List<BucketKey> keys = ordered.stream().map(Keyed::key).toList();
     long[] taken = TokenBatch.take(c, keys, limit, now);
     List<Integer> admitted = new ArrayList<>(ordered.size());
     for (int k = 0; k < ordered.size(); k++) {
@@ -216,5 +215,5 @@ final class MessageBatch {
 
   private record SenderCounter(String senderId, long counter) {}
 
-  private record Keyed(String key, int index) {}
+  private record Keyed(BucketKey key, int index) {}
 }

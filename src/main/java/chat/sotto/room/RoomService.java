@@ -3,6 +3,7 @@ package chat.sotto.room;
 import chat.sotto.common.Reason;
 import chat.sotto.common.Refusal;
 import chat.sotto.common.Transactions;
+import chat.sotto.limits.BucketKey;
 import chat.sotto.limits.RateLimiter;
 import chat.sotto.session.Credentials;
 import chat.sotto.session.Participant;
@@ -20,9 +21,6 @@ import java.util.function.Consumer;
 /** Creates, joins, closes and expires rooms. */
 @ApplicationScoped
 public class RoomService {
-  static final String ROOMS_BUCKET = "rooms";
-  static final String SESSIONS_BUCKET = "sessions";
-
   @PersistenceContext(unitName = "sotto")
   EntityManager em;
 
@@ -40,14 +38,14 @@ public class RoomService {
     return tx.required(
         () -> {
           long now = clock.millis();
-          limiter.acquire(ROOMS_BUCKET, settings.roomCreation(), now);
+          limiter.acquire(BucketKey.rooms(), settings.roomCreation(), now);
           if (em.find(Room.class, id.value()) != null) {
             throw new Refusal(Reason.ROOM_EXISTS);
           }
           Credentials owner = sessions.issue(id.value(), true, now);
           em.persist(new Room(id, owner.sessionId(), now));
-          limiter.create(joinBucket(id.value()), id.value());
-          limiter.create(messageBucket(id.value()), id.value());
+          limiter.create(BucketKey.join(id.value()), id.value());
+          limiter.create(BucketKey.roomMessages(id.value()), id.value());
           return owner;
         });
   }
@@ -63,8 +61,8 @@ public class RoomService {
           if (sessions.countInRoom(id.value()) >= settings.maxMembers()) {
             throw new Refusal(Reason.ROOM_FULL);
           }
-          limiter.acquire(joinBucket(id.value()), settings.joinsPerRoom(), now);
-          limiter.acquire(SESSIONS_BUCKET, settings.sessionCreation(), now);
+          limiter.acquire(BucketKey.join(id.value()), settings.joinsPerRoom(), now);
+          limiter.acquire(BucketKey.sessions(), settings.sessionCreation(), now);
           touch(id.value(), now);
           return sessions.issue(id.value(), false, now);
         });
@@ -96,22 +94,6 @@ public class RoomService {
 
   public Room find(String roomId) {
     return tx.required(() -> em.find(Room.class, roomId));
-  }
-
-  /**
-   * Allocates the room's next sequence number and marks it active. Call inside a transaction: the row stays locked
-   * until commit, so sequence numbers commit in order.
-   */
-  public long nextSeq(String roomId, long now) {
-    int updated =
-        em.createQuery("UPDATE Room r SET r.lastSeq = r.lastSeq + 1, r.lastActivityAt = :now WHERE r.id = :id")
-            .setParameter("now", now)
-            .setParameter("id", roomId)
-            .executeUpdate();
-    if (updated == 0) {
-      throw new Refusal(Reason.ROOM_NOT_FOUND);
-    }
-    return latestSeq(roomId);
   }
 
   public long latestSeq(String roomId) {
@@ -164,16 +146,6 @@ public class RoomService {
           delete(roomId);
           return true;
         });
-  }
-
-  /** The bucket of sessions issued by joining a room. */
-  static String joinBucket(String roomId) {
-    return "join:" + roomId;
-  }
-
-  /** The bucket of messages sent by all members of a room together. */
-  public static String messageBucket(String roomId) {
-    return "room-msg:" + roomId;
   }
 
   private void withRoom(String roomId, Consumer<Room> change) {

@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Test;
 /** Group commit of chat envelopes on a real H2 database with the server's own schema migrations. */
 class MessageBatchTest {
   private static final String ROOM_A = "A".repeat(43);
-  private static final String ROOM_B = "B".repeat(43);
-  private static final String ALICE = "alice".repeat(4) + "aa";
-  private static final String BOB = "bob".repeat(7) + "b";
-  private static final String CAROL = "carol".repeat(4) + "cc";
+  private static final String ROOM_B = "B".repeat(42) + "A";
+  private static final String ALICE = "alice".repeat(4) + "aA";
+  private static final String BOB = "bob".repeat(7) + "A";
+  private static final String CAROL = "carol".repeat(4) + "cA";
   private static final String IV = "oKGio6Slpqeoqaqr";
   private static final Limit GENEROUS = new Limit(1, 1_000_000);
   private static final long NOW = 1_000_000;
