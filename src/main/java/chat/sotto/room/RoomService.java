@@ -4,6 +4,8 @@ import chat.sotto.common.Reason;
 import chat.sotto.common.Refusal;
 import chat.sotto.common.Transactions;
 import chat.sotto.limits.BucketKey;
+import chat.sotto.limits.CapsSettings;
+import chat.sotto.limits.DeploymentUsage;
 import chat.sotto.limits.RateLimiter;
 import chat.sotto.session.Credentials;
 import chat.sotto.session.Participant;
@@ -28,6 +30,8 @@ public class RoomService {
   @Inject SessionStore sessions;
   @Inject RateLimiter limiter;
   @Inject RoomSettings settings;
+  @Inject CapsSettings caps;
+  @Inject DeploymentUsage usage;
   @Inject Clock clock;
   @Inject Event<RoomDeleting> deleting;
   @Inject Event<RoomDeleted> deleted;
@@ -39,6 +43,12 @@ public class RoomService {
         () -> {
           long now = clock.millis();
           limiter.acquire(BucketKey.rooms(), settings.roomCreation(), now);
+          // The UPDATE of the deployment-wide rooms bucket above locks its row until commit: creations take turns
+          // across nodes, so the count below is exact (without that lock, concurrent creations could overshoot it by
+          // a few). Both caps refuse before anything is written.
+          if (usage.storedBytesFull() || countRooms() >= caps.maxRooms()) {
+            throw new Refusal(Reason.SERVER_FULL);
+          }
           if (em.find(Room.class, id.value()) != null) {
             throw new Refusal(Reason.ROOM_EXISTS);
           }
@@ -146,6 +156,10 @@ public class RoomService {
           delete(roomId);
           return true;
         });
+  }
+
+  private long countRooms() {
+    return em.createQuery("SELECT COUNT(r) FROM Room r", Long.class).getSingleResult();
   }
 
   private void withRoom(String roomId, Consumer<Room> change) {
