@@ -13,6 +13,7 @@ public enum Reason {
   TOO_LARGE(413, "too_large", "The request is too large."),
   RATE_LIMITED(429, "rate_limited", "Too many requests; try again shortly."),
   UNAVAILABLE(503, "unavailable", "The service is temporarily unavailable."),
+  SERVER_FULL(503, "server_full", "This server holds all the rooms and messages it can; try again later."),
   INTERNAL(500, "internal", "Something went wrong on the server.");
 
   private final int status;

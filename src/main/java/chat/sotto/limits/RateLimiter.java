@@ -29,7 +29,7 @@ public class RateLimiter {
   }
 
   /** Admits one action on bucket {@code key} at time {@code now} or throws a rate-limited refusal. */
-  public void acquire(String key, Limit limit, long now) {
+  public void acquire(BucketKey key, Limit limit, long now) {
     long retry = tryAcquire(key, limit, now);
     if (retry > 0) {
       throw Refusal.rateLimited(retry);
@@ -41,7 +41,7 @@ public class RateLimiter {
    * {@link TokenBatch} (one action), on the persistence context's own connection, so it joins its transaction; pending
    * changes are flushed first so that the statement sees them.
    */
-  public long tryAcquire(String key, Limit limit, long now) {
+  public long tryAcquire(BucketKey key, Limit limit, long now) {
     em.flush();
     long retry;
     try {
@@ -50,7 +50,7 @@ public class RateLimiter {
       throw new PersistenceException("rate limit unavailable", e);
     }
     if (retry == TokenBatch.NO_BUCKET) {
-      throw new IllegalStateException("no rate-limit bucket " + key.substring(0, key.indexOf(':') + 1));
+      throw new IllegalStateException("no rate-limit bucket of kind " + key.kind());
     }
     return retry;
   }
@@ -61,8 +61,8 @@ public class RateLimiter {
    *
    * @param roomId the room the bucket dies with, or null for a global bucket
    */
-  public void create(String key, String roomId) {
-    em.persist(new RateBucket(key, roomId, 0));
+  public void create(BucketKey key, String roomId) {
+    em.persist(new RateBucket(key.value(), roomId, 0));
   }
 
   /** Deletes every bucket that belongs to a room. */

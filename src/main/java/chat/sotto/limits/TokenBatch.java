@@ -34,7 +34,7 @@ public final class TokenBatch {
    * so that concurrent batches lock rows in the same order). Returns per action 0 if admitted, else the milliseconds
    * until one would be, or {@link #NO_BUCKET}.
    */
-  public static long[] take(Connection c, List<String> keys, Limit limit, long now) throws SQLException {
+  public static long[] take(Connection c, List<BucketKey> keys, Limit limit, long now) throws SQLException {
     long[] out = new long[keys.size()];
     List<int[]> runs = new ArrayList<>();
     for (int i = 0; i < keys.size(); ) {
@@ -61,7 +61,7 @@ public final class TokenBatch {
     return out;
   }
 
-  private static void oneByOne(Connection c, String key, int[] run, long[] out, Limit limit, long now)
+  private static void oneByOne(Connection c, BucketKey key, int[] run, long[] out, Limit limit, long now)
       throws SQLException {
     try (PreparedStatement take = c.prepareStatement(TAKE)) {
       for (int i = run[0]; i < run[1]; i++) {
@@ -75,18 +75,18 @@ public final class TokenBatch {
     }
   }
 
-  private static void bind(PreparedStatement take, String key, int actions, Limit limit, long now)
+  private static void bind(PreparedStatement take, BucketKey key, int actions, Limit limit, long now)
       throws SQLException {
     take.setLong(1, now);
     take.setLong(2, actions * limit.intervalMillis());
-    take.setString(3, key);
+    take.setString(3, key.value());
     take.setLong(4, now);
     take.setLong(5, limit.admitsUntil(now) - (actions - 1) * limit.intervalMillis());
   }
 
-  private static long retryAfter(Connection c, String key, Limit limit, long now) throws SQLException {
+  private static long retryAfter(Connection c, BucketKey key, Limit limit, long now) throws SQLException {
     try (PreparedStatement read = c.prepareStatement(READ)) {
-      read.setString(1, key);
+      read.setString(1, key.value());
       try (ResultSet rs = read.executeQuery()) {
         return rs.next() ? limit.retryAfter(rs.getLong(1), now) : NO_BUCKET;
       }

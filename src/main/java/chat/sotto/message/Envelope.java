@@ -23,6 +23,14 @@ public record Envelope(long counter, String iv, String ciphertext) {
     }
   }
 
+  /**
+   * What storing the envelope costs, in bytes: its IV and ciphertext as stored (base64url text), the measure of the
+   * per-room and per-deployment storage caps. SQL computes the same as {@code LENGTH(iv) + LENGTH(ct)}.
+   */
+  public int storedBytes() {
+    return iv.length() + ciphertext.length();
+  }
+
   /** Decoded size of the ciphertext in bytes. */
   public int ciphertextBytes() {
     return Base64Url.decodedLength(ciphertext);

@@ -2,10 +2,9 @@ package chat.sotto.message;
 
 import chat.sotto.common.Reason;
 import chat.sotto.common.Refusal;
+import chat.sotto.limits.BucketKey;
 import chat.sotto.limits.Limit;
 import chat.sotto.limits.TokenBatch;
-import chat.sotto.room.RoomService;
-import chat.sotto.session.SessionStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,10 +27,21 @@ import java.util.function.Function;
  * UPDATE whose WHERE clause is the limit (so the database enforces it across nodes); seqs are dense per room. Rows are
  * locked in one global order (sender buckets, room buckets, rooms, each sorted by key) so that batches of two nodes
  * cannot deadlock.
+ *
+ * <p>Storage is capped: a room keeps at most its history limit of messages and its byte cap of envelopes (the oldest
+ * go, so a full room stays usable), and while the deployment holds its byte cap new envelopes are refused with
+ * {@code server_full}. The room row keeps its stored bytes, added in the statement that allocates seqs and set again
+ * when history is trimmed, so no cap costs a sum over messages.
  */
 final class MessageBatch {
   /** How often (in messages) a room's history is trimmed to its limit. */
   static final int TRIM_EVERY = 100;
+
+  /**
+   * A room beyond its byte cap is trimmed to this fraction of it (in eighths), so that a room at its cap trims once per
+   * eighth of the cap stored rather than at every batch.
+   */
+  static final int TRIM_TO_EIGHTHS = 7;
 
   private static final String FIND =
       "SELECT seq, iv, ct, created_at FROM messages WHERE room_id = ? AND sender_id = ? AND counter = ?";
@@ -42,15 +52,18 @@ final class MessageBatch {
       "SELECT sender_id, MAX(counter) FROM messages WHERE room_id = ? AND seq <= ? GROUP BY sender_id";
   private static final String KEEP_COUNTER = "UPDATE sessions SET max_counter = ? WHERE id = ? AND max_counter < ?";
   private static final String TRIM = "DELETE FROM messages WHERE room_id = ? AND seq <= ?";
+  // Oldest first, so that a trim reads only about the rows it deletes.
+  private static final String SIZES = "SELECT seq, LENGTH(iv) + LENGTH(ct) FROM messages WHERE room_id = ? ORDER BY seq";
+  private static final String SET_BYTES = "UPDATE rooms SET stored_bytes = ? WHERE id = ?";
 
   /** One envelope to store. {@code mayRepeat}: its counter may have been stored before (look it up first). */
   record Item(String roomId, String senderId, Envelope envelope, boolean mayRepeat) {
-    String senderBucket() {
-      return SessionStore.messageBucket(senderId);
+    BucketKey senderBucket() {
+      return BucketKey.sessionMessages(senderId);
     }
 
-    String roomBucket() {
-      return RoomService.messageBucket(roomId);
+    BucketKey roomBucket() {
+      return BucketKey.roomMessages(roomId);
     }
   }
 
@@ -58,12 +71,22 @@ final class MessageBatch {
   private final Limit perSender;
   private final Limit perRoom;
   private final int historyLimit;
+  private final long roomBytes;
+  private final boolean deploymentFull;
 
-  MessageBatch(SeqAllocator seqs, Limit perSender, Limit perRoom, int historyLimit) {
+  /**
+   * @param historyLimit messages a room keeps
+   * @param roomBytes bytes of envelopes a room keeps ({@link Envelope#storedBytes()})
+   * @param deploymentFull the deployment holds its cap of stored bytes: new envelopes are refused
+   */
+  MessageBatch(
+      SeqAllocator seqs, Limit perSender, Limit perRoom, int historyLimit, long roomBytes, boolean deploymentFull) {
     this.seqs = seqs;
     this.perSender = perSender;
     this.perRoom = perRoom;
     this.historyLimit = historyLimit;
+    this.roomBytes = roomBytes;
+    this.deploymentFull = deploymentFull;
   }
 
   /**
@@ -73,20 +96,31 @@ final class MessageBatch {
   Object[] store(Connection c, List<Item> items, long now) throws SQLException {
     Object[] out = new Object[items.size()];
     List<Integer> open = resolveRepeats(c, items, out);
+    if (deploymentFull) {
+      // Resends of stored messages still get their ack above; nothing new is stored.
+      open.forEach(i -> out[i] = new Refusal(Reason.SERVER_FULL));
+      return resolveLater(out);
+    }
     open = takeTokens(c, items, open, out, perSender, Item::senderBucket, now);
     open = takeTokens(c, items, open, out, perRoom, Item::roomBucket, now);
     Map<String, List<Integer>> byRoom = new TreeMap<>();
     for (int i : open) {
       byRoom.computeIfAbsent(items.get(i).roomId(), k -> new ArrayList<>()).add(i);
     }
+    List<Trim> trims = new ArrayList<>();
     try (PreparedStatement insert = c.prepareStatement(INSERT)) {
       for (Map.Entry<String, List<Integer>> room : byRoom.entrySet()) {
         List<Integer> ids = room.getValue();
-        long last = seqs.advance(c, room.getKey(), ids.size(), now);
-        if (last < 0) {
+        long bytes = 0;
+        for (int i : ids) {
+          bytes += items.get(i).envelope().storedBytes();
+        }
+        SeqAllocator.Advanced advanced = seqs.advance(c, room.getKey(), ids.size(), bytes, now);
+        if (advanced == null) {
           ids.forEach(i -> out[i] = new Refusal(Reason.ROOM_NOT_FOUND));
           continue;
         }
+        long last = advanced.lastSeq();
         long seq = last - ids.size();
         for (int i : ids) {
           Item item = items.get(i);
@@ -95,9 +129,15 @@ final class MessageBatch {
           insert.addBatch();
           out[i] = new Stored(m, false);
         }
-        trimIfDue(c, room.getKey(), last - ids.size(), last);
+        Trim trim = trimDue(room.getKey(), last - ids.size(), advanced);
+        if (trim != null) {
+          trims.add(trim);
+        }
       }
       insert.executeBatch();
+    }
+    for (Trim trim : trims) {
+      trim(c, trim);
     }
     return resolveLater(out);
   }
@@ -150,7 +190,7 @@ final class MessageBatch {
 
   // A token per item from its bucket, all in one JDBC batch, in key order. Refused items get their retry hint.
   private static List<Integer> takeTokens(
-      Connection c, List<Item> items, List<Integer> open, Object[] out, Limit limit, Function<Item, String> bucket, long now)
+      Connection c, List<Item> items, List<Integer> open, Object[] out, Limit limit, Function<Item, BucketKey> bucket, long now)
       throws SQLException {
     if (open.isEmpty()) {
       return open;
@@ -159,7 +199,7 @@ final class MessageBatch {
     List<Keyed> ordered = new ArrayList<>(open.size());
     open.forEach(i -> ordered.add(new Keyed(bucket.apply(items.get(i)), i)));
     ordered.sort(Comparator.comparing(Keyed::key).thenComparingInt(Keyed::index));
-    List<String> keys = ordered.stream().map(Keyed::key).toList();
+    List<BucketKey> keys = ordered.stream().map(Keyed::key).toList();
     long[] taken = TokenBatch.take(c, keys, limit, now);
     List<Integer> admitted = new ArrayList<>(ordered.size());
     for (int k = 0; k < ordered.size(); k++) {
@@ -185,17 +225,44 @@ final class MessageBatch {
     insert.setLong(7, m.createdAt());
   }
 
-  // Every TRIM_EVERY messages, a room beyond its history limit drops its oldest messages.
-  private void trimIfDue(Connection c, String roomId, long before, long last) throws SQLException {
-    if (last <= historyLimit || last / TRIM_EVERY == before / TRIM_EVERY) {
+  // Every TRIM_EVERY messages, a room beyond its history limit drops its oldest messages; so does, at once, a room
+  // beyond its byte cap, down to TRIM_TO_EIGHTHS of it.
+  private Trim trimDue(String roomId, long before, SeqAllocator.Advanced room) {
+    long last = room.lastSeq();
+    boolean byCount = last > historyLimit && last / TRIM_EVERY != before / TRIM_EVERY;
+    boolean byBytes = room.storedBytes() > roomBytes;
+    if (!byCount && !byBytes) {
+      return null;
+    }
+    long byteTarget = byBytes ? roomBytes / 8 * TRIM_TO_EIGHTHS : roomBytes;
+    return new Trim(roomId, last - historyLimit, room.storedBytes(), byteTarget);
+  }
+
+  // Runs after the batch's inserts, so that its own messages count (and may go, in a room that took in more than its
+  // cap at once: they were acknowledged and delivered live, but history keeps only what fits). History stays
+  // contiguous: the oldest messages go, up to the newest one that must.
+  private static void trim(Connection c, Trim t) throws SQLException {
+    long cutoff = 0;
+    long kept = t.storedBytes();
+    try (PreparedStatement sizes = c.prepareStatement(SIZES)) {
+      sizes.setFetchSize(TRIM_EVERY);
+      sizes.setString(1, t.roomId());
+      try (ResultSet rs = sizes.executeQuery()) {
+        while (rs.next() && (rs.getLong(1) <= t.countCutoff() || kept > t.byteTarget())) {
+          cutoff = rs.getLong(1);
+          kept -= rs.getLong(2);
+        }
+      }
+    }
+    if (cutoff == 0) {
       return;
     }
-    long oldest = last - historyLimit;
     try (PreparedStatement toGo = c.prepareStatement(COUNTERS_TO_GO);
         PreparedStatement keep = c.prepareStatement(KEEP_COUNTER);
-        PreparedStatement trim = c.prepareStatement(TRIM)) {
-      toGo.setString(1, roomId);
-      toGo.setLong(2, oldest);
+        PreparedStatement trim = c.prepareStatement(TRIM);
+        PreparedStatement setBytes = c.prepareStatement(SET_BYTES)) {
+      toGo.setString(1, t.roomId());
+      toGo.setLong(2, cutoff);
       try (ResultSet rs = toGo.executeQuery()) {
         while (rs.next()) {
           keep.setLong(1, rs.getLong(2));
@@ -205,16 +272,25 @@ final class MessageBatch {
         }
       }
       keep.executeBatch();
-      trim.setString(1, roomId);
-      trim.setLong(2, oldest);
+      trim.setString(1, t.roomId());
+      trim.setLong(2, cutoff);
       trim.executeUpdate();
+      setBytes.setLong(1, kept);
+      setBytes.setString(2, t.roomId());
+      setBytes.executeUpdate();
     }
   }
+
+  /**
+   * A room to trim: every message up to {@code countCutoff} goes, and then the oldest ones until the room keeps at
+   * most {@code byteTarget} of its {@code storedBytes}.
+   */
+  private record Trim(String roomId, long countCutoff, long storedBytes, long byteTarget) {}
 
   /** Placeholder for an item that repeats an earlier item of the same batch. */
   private record Later(int index) {}
 
   private record SenderCounter(String senderId, long counter) {}
 
-  private record Keyed(String key, int index) {}
+  private record Keyed(BucketKey key, int index) {}
 }

@@ -2,6 +2,8 @@ package chat.sotto.message;
 
 import chat.sotto.common.Refusal;
 import chat.sotto.common.Transactions;
+import chat.sotto.limits.CapsSettings;
+import chat.sotto.limits.DeploymentUsage;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -55,6 +57,8 @@ public class MessageWriter {
   @Resource ManagedThreadFactory threads;
   @Inject Transactions tx;
   @Inject MessageSettings settings;
+  @Inject CapsSettings caps;
+  @Inject DeploymentUsage usage;
   @Inject Clock clock;
   @Inject Instance<ReportScope> scope;
 
@@ -126,7 +130,14 @@ public class MessageWriter {
       if (seqs == null) {
         seqs = SeqAllocator.of(c);
       }
-      MessageBatch b = new MessageBatch(seqs, settings.perSession(), settings.perRoom(), settings.historyLimit());
+      MessageBatch b =
+          new MessageBatch(
+              seqs,
+              settings.perSession(),
+              settings.perRoom(),
+              settings.historyLimit(),
+              caps.roomBytes(),
+              usage.storedBytesFull());
       return b.store(c, items, clock.millis());
     } catch (SQLException e) {
       throw new PersistenceException("could not store a batch", e);

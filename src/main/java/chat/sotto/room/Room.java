@@ -25,6 +25,10 @@ public class Room {
   @Column(name = "last_seq", nullable = false)
   private long lastSeq;
 
+  /** Bytes of envelopes the room stores ({@link chat.sotto.message.Envelope#storedBytes()}), kept by the writer. */
+  @Column(name = "stored_bytes", nullable = false)
+  private long storedBytes;
+
   /** When the owner was last seen leaving (or the room's creation, until the owner first connects); null while present. */
   @Column(name = "owner_away_since")
   private Long ownerAwaySince;
@@ -49,6 +53,10 @@ public class Room {
 
   public long lastSeq() {
     return lastSeq;
+  }
+
+  public long storedBytes() {
+    return storedBytes;
   }
 
   public long lastActivityAt() {

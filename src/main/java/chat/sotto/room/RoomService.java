@@ -3,6 +3,9 @@ package chat.sotto.room;
 import chat.sotto.common.Reason;
 import chat.sotto.common.Refusal;
 import chat.sotto.common.Transactions;
+import chat.sotto.limits.BucketKey;
+import chat.sotto.limits.CapsSettings;
+import chat.sotto.limits.DeploymentUsage;
 import chat.sotto.limits.RateLimiter;
 import chat.sotto.session.Credentials;
 import chat.sotto.session.Participant;
@@ -20,9 +23,6 @@ import java.util.function.Consumer;
 /** Creates, joins, closes and expires rooms. */
 @ApplicationScoped
 public class RoomService {
-  static final String ROOMS_BUCKET = "rooms";
-  static final String SESSIONS_BUCKET = "sessions";
-
   @PersistenceContext(unitName = "sotto")
   EntityManager em;
 
@@ -30,6 +30,8 @@ public class RoomService {
   @Inject SessionStore sessions;
   @Inject RateLimiter limiter;
   @Inject RoomSettings settings;
+  @Inject CapsSettings caps;
+  @Inject DeploymentUsage usage;
   @Inject Clock clock;
   @Inject Event<RoomDeleting> deleting;
   @Inject Event<RoomDeleted> deleted;
@@ -40,14 +42,20 @@ public class RoomService {
     return tx.required(
         () -> {
           long now = clock.millis();
-          limiter.acquire(ROOMS_BUCKET, settings.roomCreation(), now);
+          limiter.acquire(BucketKey.rooms(), settings.roomCreation(), now);
+          // The UPDATE of the deployment-wide rooms bucket above locks its row until commit: creations take turns
+          // across nodes, so the count below is exact (without that lock, concurrent creations could overshoot it by
+          // a few). Both caps refuse before anything is written.
+          if (usage.storedBytesFull() || countRooms() >= caps.maxRooms()) {
+            throw new Refusal(Reason.SERVER_FULL);
+          }
           if (em.find(Room.class, id.value()) != null) {
             throw new Refusal(Reason.ROOM_EXISTS);
           }
           Credentials owner = sessions.issue(id.value(), true, now);
           em.persist(new Room(id, owner.sessionId(), now));
-          limiter.create(joinBucket(id.value()), id.value());
-          limiter.create(messageBucket(id.value()), id.value());
+          limiter.create(BucketKey.join(id.value()), id.value());
+          limiter.create(BucketKey.roomMessages(id.value()), id.value());
           return owner;
         });
   }
@@ -63,8 +71,8 @@ public class RoomService {
           if (sessions.countInRoom(id.value()) >= settings.maxMembers()) {
             throw new Refusal(Reason.ROOM_FULL);
           }
-          limiter.acquire(joinBucket(id.value()), settings.joinsPerRoom(), now);
-          limiter.acquire(SESSIONS_BUCKET, settings.sessionCreation(), now);
+          limiter.acquire(BucketKey.join(id.value()), settings.joinsPerRoom(), now);
+          limiter.acquire(BucketKey.sessions(), settings.sessionCreation(), now);
           touch(id.value(), now);
           return sessions.issue(id.value(), false, now);
         });
@@ -96,22 +104,6 @@ public class RoomService {
 
   public Room find(String roomId) {
     return tx.required(() -> em.find(Room.class, roomId));
-  }
-
-  /**
-   * Allocates the room's next sequence number and marks it active. Call inside a transaction: the row stays locked
-   * until commit, so sequence numbers commit in order.
-   */
-  public long nextSeq(String roomId, long now) {
-    int updated =
-        em.createQuery("UPDATE Room r SET r.lastSeq = r.lastSeq + 1, r.lastActivityAt = :now WHERE r.id = :id")
-            .setParameter("now", now)
-            .setParameter("id", roomId)
-            .executeUpdate();
-    if (updated == 0) {
-      throw new Refusal(Reason.ROOM_NOT_FOUND);
-    }
-    return latestSeq(roomId);
   }
 
   public long latestSeq(String roomId) {
@@ -166,14 +158,8 @@ public class RoomService {
         });
   }
 
-  /** The bucket of sessions issued by joining a room. */
-  static String joinBucket(String roomId) {
-    return "join:" + roomId;
-  }
-
-  /** The bucket of messages sent by all members of a room together. */
-  public static String messageBucket(String roomId) {
-    return "room-msg:" + roomId;
+  private long countRooms() {
+    return em.createQuery("SELECT COUNT(r) FROM Room r", Long.class).getSingleResult();
   }
 
   private void withRoom(String roomId, Consumer<Room> change) {

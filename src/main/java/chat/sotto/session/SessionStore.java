@@ -3,6 +3,7 @@ package chat.sotto.session;
 import chat.sotto.common.Reason;
 import chat.sotto.common.Refusal;
 import chat.sotto.common.Transactions;
+import chat.sotto.limits.BucketKey;
 import chat.sotto.limits.RateLimiter;
 import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +25,7 @@ public class SessionStore {
     SessionId id = SessionId.random();
     SessionToken token = SessionToken.random();
     em.persist(new Participant(id, roomId, token, owner, now));
-    limiter.create(messageBucket(id.value()), roomId);
+    limiter.create(BucketKey.sessionMessages(id.value()), roomId);
     return new Credentials(id.value(), token.value(), owner);
   }
 
@@ -86,11 +87,6 @@ public class SessionStore {
           noteCounter(sessionId, counter);
           return updated == 1;
         });
-  }
-
-  /** The bucket of messages one session may send. */
-  public static String messageBucket(String sessionId) {
-    return "msg:" + sessionId;
   }
 
   /** Records that a session used counter {@code counter}, so that a reloaded page continues above it. */

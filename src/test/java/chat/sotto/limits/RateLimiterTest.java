@@ -26,13 +26,19 @@ import org.junit.jupiter.api.Test;
 /** The database-enforced token bucket, on a real H2 database: bursts, refill, retry hints and concurrency. */
 class RateLimiterTest {
   private static final Limit FIVE_PER_SECOND_BURST_TEN = Limit.perSecond(5, 10);
+  private static final String ROOM_1 = "1".repeat(42) + "0";
+  private static final String ROOM_2 = "2".repeat(42) + "0";
+  private static final BucketKey K = BucketKey.rooms();
+  private static final BucketKey A = BucketKey.sessionMessages("a".repeat(21) + "A");
+  private static final BucketKey B = BucketKey.sessionMessages("b".repeat(21) + "A");
+  private static final BucketKey SHARED = BucketKey.sessions();
   private EntityManagerFactory emf;
 
   @BeforeEach
   void database() {
     String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000";
     emf = Persistence.createEntityManagerFactory("sotto-unit", Map.of("jakarta.persistence.jdbc.url", url));
-    for (String key : new String[] {"k", "a", "b", "shared"}) {
+    for (BucketKey key : List.of(K, A, B, SHARED)) {
       create(key, null);
     }
   }
@@ -46,9 +52,9 @@ class RateLimiterTest {
   void aBurstIsAdmittedThenTheNextActionIsRefusedWithARetryHint() {
     long now = 1_000_000;
     for (int i = 0; i < 10; i++) {
-      assertEquals(0, attempt("k", now), "action " + i + " of the burst");
+      assertEquals(0, attempt(K, now), "action " + i + " of the burst");
     }
-    long retry = attempt("k", now);
+    long retry = attempt(K, now);
     assertEquals(200, retry, "one token comes back after 1/5 s");
   }
 
@@ -56,13 +62,13 @@ class RateLimiterTest {
   void tokensComeBackAtTheConfiguredRate() {
     long now = 1_000_000;
     for (int i = 0; i < 10; i++) {
-      attempt("k", now);
+      attempt(K, now);
     }
-    assertTrue(attempt("k", now + 100) > 0, "not yet");
-    assertEquals(0, attempt("k", now + 200));
-    assertTrue(attempt("k", now + 200) > 0, "only one came back");
+    assertTrue(attempt(K, now + 100) > 0, "not yet");
+    assertEquals(0, attempt(K, now + 200));
+    assertTrue(attempt(K, now + 200) > 0, "only one came back");
     for (int i = 0; i < 10; i++) {
-      assertEquals(0, attempt("k", now + 60_000), "an idle bucket is full again");
+      assertEquals(0, attempt(K, now + 60_000), "an idle bucket is full again");
     }
   }
 
@@ -70,23 +76,23 @@ class RateLimiterTest {
   void bucketsAreIndependent() {
     long now = 5_000;
     for (int i = 0; i < 10; i++) {
-      attempt("a", now);
+      attempt(A, now);
     }
-    assertTrue(attempt("a", now) > 0);
-    assertEquals(0, attempt("b", now));
+    assertTrue(attempt(A, now) > 0);
+    assertEquals(0, attempt(B, now));
   }
 
   @Test
   void acquireThrowsARateLimitedRefusal() {
     long now = 7_000;
     for (int i = 0; i < 10; i++) {
-      attempt("k", now);
+      attempt(K, now);
     }
     Refusal refusal =
         assertThrows(
             Refusal.class,
             () -> inTransaction(em -> {
-              new RateLimiter(em).acquire("k", FIVE_PER_SECOND_BURST_TEN, now);
+              new RateLimiter(em).acquire(K, FIVE_PER_SECOND_BURST_TEN, now);
               return 0L;
             }));
     assertEquals(Reason.RATE_LIMITED, refusal.reason());
@@ -103,7 +109,7 @@ class RateLimiterTest {
       for (int t = 0; t < 4; t++) {
         done.add(pool.submit(() -> {
           for (int i = 0; i < 25; i++) {
-            if (attempt("shared", now) == 0) {
+            if (attempt(SHARED, now) == 0) {
               admitted.incrementAndGet();
             }
           }
@@ -120,10 +126,11 @@ class RateLimiterTest {
 
   @Test
   void forgettingARoomDeletesItsBuckets() {
-    create("room-msg:r1", "r1");
-    create("room-msg:r2", "r2");
+    create(BucketKey.roomMessages(ROOM_1), ROOM_1);
+    create(BucketKey.join(ROOM_1), ROOM_1);
+    create(BucketKey.roomMessages(ROOM_2), ROOM_2);
     inTransaction(em -> {
-      new RateLimiter(em).forgetRoom("r1");
+      new RateLimiter(em).forgetRoom(ROOM_1);
       return 0L;
     });
     long left = inTransaction(em -> em.createQuery("SELECT COUNT(b) FROM RateBucket b", Long.class).getSingleResult());
@@ -132,14 +139,14 @@ class RateLimiterTest {
 
   @Test
   void anUnknownBucketIsAnErrorNotAFreePass() {
-    assertThrows(IllegalStateException.class, () -> attempt("nobody", 1));
+    assertThrows(IllegalStateException.class, () -> attempt(BucketKey.join(ROOM_2), 1));
   }
 
-  private long attempt(String key, long now) {
+  private long attempt(BucketKey key, long now) {
     return inTransaction(em -> new RateLimiter(em).tryAcquire(key, FIVE_PER_SECOND_BURST_TEN, now));
   }
 
-  private void create(String key, String roomId) {
+  private void create(BucketKey key, String roomId) {
     inTransaction(em -> {
       new RateLimiter(em).create(key, roomId);
       return 0L;

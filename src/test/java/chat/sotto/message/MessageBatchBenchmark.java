@@ -75,7 +75,7 @@ public class MessageBatchBenchmark {
     }
     c.commit();
     Limit generous = new Limit(1, 1_000_000_000);
-    writer = new MessageBatch(SeqAllocator.of(c), generous, generous, 1000);
+    writer = new MessageBatch(SeqAllocator.of(c), generous, generous, 1000, 8L << 20, false);
   }
 
   @TearDown(Level.Trial)

@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Test;
 /** Group commit of chat envelopes on a real H2 database with the server's own schema migrations. */
 class MessageBatchTest {
   private static final String ROOM_A = "A".repeat(43);
-  private static final String ROOM_B = "B".repeat(43);
-  private static final String ALICE = "alice".repeat(4) + "aa";
-  private static final String BOB = "bob".repeat(7) + "b";
-  private static final String CAROL = "carol".repeat(4) + "cc";
+  private static final String ROOM_B = "B".repeat(42) + "A";
+  private static final String ALICE = "alice".repeat(4) + "aA";
+  private static final String BOB = "bob".repeat(7) + "A";
+  private static final String CAROL = "carol".repeat(4) + "cA";
   private static final String IV = "oKGio6Slpqeoqaqr";
   private static final Limit GENEROUS = new Limit(1, 1_000_000);
   private static final long NOW = 1_000_000;
@@ -133,7 +133,7 @@ class MessageBatchTest {
   @Test
   void historyIsTrimmedToItsLimitAndTheTrimmedSendersCountersAreKept() throws SQLException {
     int limit = 150;
-    MessageBatch writer = new MessageBatch(SeqAllocator.H2, GENEROUS, GENEROUS, limit);
+    MessageBatch writer = new MessageBatch(SeqAllocator.H2, GENEROUS, GENEROUS, limit, Long.MAX_VALUE, false);
     List<MessageBatch.Item> items = new ArrayList<>();
     for (int i = 1; i <= 10; i++) {
       items.add(item(ROOM_A, BOB, 1000 + i));
@@ -151,6 +151,76 @@ class MessageBatchTest {
     assertEquals(151, kept.get(0));
     assertEquals(300, kept.get(kept.size() - 1));
     assertEquals(1010, maxCounter(BOB), "Bob's messages are gone; his highest counter stays on his session");
+    assertEquals(bytesOfMessages(ROOM_A), storedBytes(ROOM_A), "the trim subtracted what it deleted");
+  }
+
+  @Test
+  void theRoomCountsTheBytesItStoresAsItsMessagesAreStored() throws SQLException {
+    store(writer(GENEROUS, GENEROUS), item(ROOM_A, ALICE, 1), item(ROOM_B, CAROL, 1), item(ROOM_A, BOB, 1));
+    store(writer(GENEROUS, GENEROUS), bigItem(ROOM_A, ALICE, 2, 1000));
+
+    assertEquals(2 * (16 + 40) + 16 + 1000, storedBytes(ROOM_A), "IV and ciphertext as stored");
+    assertEquals(16 + 40, storedBytes(ROOM_B));
+    assertEquals(bytesOfMessages(ROOM_A), storedBytes(ROOM_A));
+  }
+
+  @Test
+  void aRoomBeyondItsByteCapDropsItsOldestMessagesAndKeepsStoringNewOnes() throws SQLException {
+    long cap = 10 * 1016;
+    for (int counter = 1; counter <= 30; counter++) {
+      MessageBatch writer = new MessageBatch(SeqAllocator.H2, GENEROUS, GENEROUS, 1000, cap, false);
+      Object[] out = store(writer, bigItem(ROOM_A, counter % 2 == 0 ? ALICE : BOB, counter, 1000));
+
+      assertEquals(counter, assertInstanceOf(Stored.class, out[0]).message().seq(), "every message is stored");
+      assertTrue(storedBytes(ROOM_A) <= cap, "at most the cap after message " + counter);
+      assertEquals(bytesOfMessages(ROOM_A), storedBytes(ROOM_A), "the counter matches the rows");
+    }
+    List<Long> kept = storedSeqs(ROOM_A);
+    assertEquals(30, kept.get(kept.size() - 1), "the newest stays");
+    assertEquals(kept.get(0) + kept.size() - 1, kept.get(kept.size() - 1), "history stays contiguous");
+    assertTrue(kept.size() >= 8 && kept.size() <= 10, "trimmed to 7/8 of the cap, then refilled: " + kept.size());
+    long firstKept = kept.get(0);
+    long bobsLastTrimmed = (firstKept - 1) % 2 == 1 ? firstKept - 1 : firstKept - 2; // Bob sent the odd counters
+    assertEquals(bobsLastTrimmed, maxCounter(BOB), "Bob's highest trimmed counter stays on his session");
+  }
+
+  @Test
+  void aFullDeploymentRefusesNewEnvelopesButStillAcknowledgesResends() throws SQLException {
+    store(writer(GENEROUS, GENEROUS), item(ROOM_A, ALICE, 1));
+    MessageBatch full = new MessageBatch(SeqAllocator.H2, GENEROUS, GENEROUS, 1000, Long.MAX_VALUE, true);
+
+    Object[] out = store(full, new MessageBatch.Item(ROOM_A, ALICE, envelope(1, ciphertext(1)), true), item(ROOM_A, BOB, 1));
+
+    assertEquals(1, assertInstanceOf(Stored.class, out[0]).message().seq(), "a resend of a stored message");
+    assertTrue(((Stored) out[0]).duplicate());
+    assertEquals(Reason.SERVER_FULL, assertInstanceOf(Refusal.class, out[1]).reason());
+    assertEquals(List.of(1L), storedSeqs(ROOM_A));
+    assertEquals(1, lastSeq(ROOM_A), "no seq is taken");
+  }
+
+  @Test
+  void theMigrationCountsTheBytesOfRoomsStoredBeforeIt() throws SQLException {
+    String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").target("3").load().migrate();
+    try (Connection old = DriverManager.getConnection(url, "sa", "")) {
+      MessageFixtures.update(
+          old, "INSERT INTO rooms (id, created_at, last_activity_at, owner_session_id, last_seq) VALUES (?, 0, 0, 'o', 2)", ROOM_A);
+      MessageFixtures.update(
+          old, "INSERT INTO rooms (id, created_at, last_activity_at, owner_session_id, last_seq) VALUES (?, 0, 0, 'o', 0)", ROOM_B);
+      for (int seq = 1; seq <= 2; seq++) {
+        MessageFixtures.update(
+            old,
+            "INSERT INTO messages (room_id, seq, sender_id, counter, iv, ct, created_at) VALUES (?, ?, ?, ?, ?, ?, 0)",
+            ROOM_A, seq, ALICE, seq, IV, "x".repeat(100 * seq));
+      }
+    }
+    Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").load().migrate();
+
+    try (Connection upgraded = DriverManager.getConnection(url, "sa", "")) {
+      String sql = "SELECT stored_bytes FROM rooms WHERE id = ?";
+      assertEquals(List.of(16L + 100 + 16 + 200), longs(upgraded, sql, ROOM_A));
+      assertEquals(List.of(0L), longs(upgraded, sql, ROOM_B));
+    }
   }
 
   private MessageBatch writer(Limit perSender, Limit perRoom) throws SQLException {
@@ -161,7 +231,7 @@ class MessageBatchTest {
 
   private MessageBatch writer(Limit perSender, Limit perRoom, long now) throws SQLException {
     at = now;
-    return new MessageBatch(SeqAllocator.of(c), perSender, perRoom, 1000);
+    return new MessageBatch(SeqAllocator.of(c), perSender, perRoom, 1000, Long.MAX_VALUE, false);
   }
 
   private Object[] store(MessageBatch writer, MessageBatch.Item... items) throws SQLException {
@@ -172,6 +242,11 @@ class MessageBatchTest {
 
   private static MessageBatch.Item item(String room, String sender, long counter) {
     return new MessageBatch.Item(room, sender, envelope(counter, ciphertext(counter)), false);
+  }
+
+  private static MessageBatch.Item bigItem(String room, String sender, long counter, int ciphertextChars) {
+    String ct = ("ct" + counter + "x".repeat(ciphertextChars)).substring(0, ciphertextChars);
+    return new MessageBatch.Item(room, sender, envelope(counter, ct), false);
   }
 
   private static Envelope envelope(long counter, String ct) {
@@ -198,11 +273,23 @@ class MessageBatchTest {
     return longs("SELECT last_seq FROM rooms WHERE id = ?", room).get(0);
   }
 
+  private long storedBytes(String room) throws SQLException {
+    return longs("SELECT stored_bytes FROM rooms WHERE id = ?", room).get(0);
+  }
+
+  private long bytesOfMessages(String room) throws SQLException {
+    return longs("SELECT COALESCE(SUM(LENGTH(iv) + LENGTH(ct)), 0) FROM messages WHERE room_id = ?", room).get(0);
+  }
+
   private long maxCounter(String session) throws SQLException {
     return longs("SELECT max_counter FROM sessions WHERE id = ?", session).get(0);
   }
 
   private List<Long> longs(String sql, String param) throws SQLException {
+    return longs(c, sql, param);
+  }
+
+  private static List<Long> longs(Connection c, String sql, String param) throws SQLException {
     List<Long> out = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement(sql)) {
       s.setString(1, param);

@@ -1,7 +1,6 @@
 package chat.sotto.message;
 
-import chat.sotto.room.RoomService;
-import chat.sotto.session.SessionStore;
+import chat.sotto.limits.BucketKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -12,7 +11,7 @@ final class MessageFixtures {
 
   static void room(Connection c, String roomId) throws SQLException {
     update(c, "INSERT INTO rooms (id, created_at, last_activity_at, owner_session_id, last_seq) VALUES (?, 0, 0, 'o', 0)", roomId);
-    update(c, "INSERT INTO rate_buckets (bucket_key, room_id, tat) VALUES (?, ?, 0)", RoomService.messageBucket(roomId), roomId);
+    update(c, "INSERT INTO rate_buckets (bucket_key, room_id, tat) VALUES (?, ?, 0)", BucketKey.roomMessages(roomId).value(), roomId);
   }
 
   static void session(Connection c, String roomId, String sessionId) throws SQLException {
@@ -23,7 +22,7 @@ final class MessageFixtures {
         sessionId,
         roomId,
         "h" + sessionId);
-    update(c, "INSERT INTO rate_buckets (bucket_key, room_id, tat) VALUES (?, ?, 0)", SessionStore.messageBucket(sessionId), roomId);
+    update(c, "INSERT INTO rate_buckets (bucket_key, room_id, tat) VALUES (?, ?, 0)", BucketKey.sessionMessages(sessionId).value(), roomId);
   }
 
   static int update(Connection c, String sql, Object... params) throws SQLException {

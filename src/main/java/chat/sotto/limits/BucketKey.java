@@ -1,0 +1,85 @@
+package chat.sotto.limits;
+
+import chat.sotto.common.Base64Url;
+
+/**
+ * The key of one rate-limit bucket, built only by the factories below, so that every place that creates, takes from
+ * or forgets a bucket spells it the same way. The stored text ({@link #value()}) is the {@code bucket_key} column:
+ * {@code rooms}, {@code sessions}, {@code join:<room>}, {@code room-msg:<room>}, {@code msg:<session>}.
+ */
+public record BucketKey(String value) implements Comparable<BucketKey> {
+  private static final int ROOM_ID_BYTES = 32;
+  private static final int SESSION_ID_BYTES = 16;
+  private static final String ROOMS = "rooms";
+  private static final String SESSIONS = "sessions";
+  private static final String JOIN = "join:";
+  private static final String ROOM_MESSAGES = "room-msg:";
+  private static final String SESSION_MESSAGES = "msg:";
+
+  public BucketKey {
+    if (!wellFormed(value)) {
+      throw new IllegalArgumentException("not a rate-limit bucket key");
+    }
+  }
+
+  /** Rooms created across the whole deployment. */
+  public static BucketKey rooms() {
+    return new BucketKey(ROOMS);
+  }
+
+  /** Sessions issued across the whole deployment. */
+  public static BucketKey sessions() {
+    return new BucketKey(SESSIONS);
+  }
+
+  /** Sessions issued by joining one room. */
+  public static BucketKey join(String roomId) {
+    return new BucketKey(JOIN + roomId);
+  }
+
+  /** Messages sent by all members of one room together. */
+  public static BucketKey roomMessages(String roomId) {
+    return new BucketKey(ROOM_MESSAGES + roomId);
+  }
+
+  /** Messages sent by one session. */
+  public static BucketKey sessionMessages(String sessionId) {
+    return new BucketKey(SESSION_MESSAGES + sessionId);
+  }
+
+  /** The kind of bucket, without the identifier in it (safe to name in a log line or an exception). */
+  public String kind() {
+    int colon = value.indexOf(':');
+    return colon < 0 ? value : value.substring(0, colon);
+  }
+
+  @Override
+  public int compareTo(BucketKey other) {
+    return value.compareTo(other.value);
+  }
+
+  // Only the kind: a key holds a room or session identifier, which must not reach a log line by accident.
+  @Override
+  public String toString() {
+    return kind();
+  }
+
+  private static boolean wellFormed(String value) {
+    if (value == null) {
+      return false;
+    }
+    if (value.equals(ROOMS) || value.equals(SESSIONS)) {
+      return true;
+    }
+    if (value.startsWith(JOIN)) {
+      return Base64Url.isExactly(value.substring(JOIN.length()), ROOM_ID_BYTES);
+    }
+    if (value.startsWith(ROOM_MESSAGES)) {
+      return Base64Url.isExactly(value.substring(ROOM_MESSAGES.length()), ROOM_ID_BYTES);
+    }
+    if (value.startsWith(SESSION_MESSAGES)) {
+      return Base64Url.isExactly(value.substring(SESSION_MESSAGES.length()), SESSION_ID_BYTES);
+    }
+    return false;
+  }
+}

@@ -1,0 +1,54 @@
+package chat.sotto.limits;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Global caps on what anonymous clients can make the deployment keep (MicroProfile Config; environment variables
+ * override): rooms, and bytes of stored envelopes per room and in all.
+ */
+@ApplicationScoped
+public class CapsSettings {
+  /**
+   * The smallest per-room byte cap: a room trims to 7/8 of its cap, which must still hold a few of the largest
+   * envelopes (a 16 KiB ciphertext is about 22,000 bytes as stored).
+   */
+  public static final long MIN_ROOM_BYTES = 128 * 1024;
+
+  @Inject
+  @ConfigProperty(name = "sotto.caps.max-rooms", defaultValue = "10000")
+  long maxRooms;
+
+  @Inject
+  @ConfigProperty(name = "sotto.caps.room-bytes", defaultValue = "8388608")
+  long roomBytes;
+
+  @Inject
+  @ConfigProperty(name = "sotto.caps.total-bytes", defaultValue = "2147483648")
+  long totalBytes;
+
+  @Inject
+  @ConfigProperty(name = "sotto.caps.total-refresh-seconds", defaultValue = "5")
+  long totalRefreshSeconds;
+
+  /** Rooms the deployment holds at most; creating one more is refused with {@code server_full}. */
+  public long maxRooms() {
+    return Math.max(1, maxRooms);
+  }
+
+  /** Bytes of envelopes one room keeps at most; beyond it, its oldest messages go. */
+  public long roomBytes() {
+    return Math.max(MIN_ROOM_BYTES, roomBytes);
+  }
+
+  /** Bytes of envelopes the deployment stores at most; at the cap, new messages and rooms are refused. */
+  public long totalBytes() {
+    return Math.max(1, totalBytes);
+  }
+
+  /** How long a node trusts its last reading of the deployment's stored bytes. */
+  public long totalRefreshMillis() {
+    return Math.max(1, totalRefreshSeconds) * 1000;
+  }
+}
