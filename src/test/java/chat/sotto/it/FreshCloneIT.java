@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -92,7 +93,7 @@ class FreshCloneIT {
     Path server = clone.resolve("target/liberty/wlp/bin/server");
     Path messages = clone.resolve("target/liberty/wlp/usr/servers/sotto/logs/messages.log");
     if (Files.exists(messages)) {
-      Files.copy(messages, LOGS.resolve("messages.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(messages, LOGS.resolve("messages.log"), StandardCopyOption.REPLACE_EXISTING);
     }
     if (Files.isExecutable(server)) {
       try {
