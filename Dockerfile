@@ -1,6 +1,9 @@
 # Production image of Sotto on the official Open Liberty image (non-root, configured by environment).
 #   docker build -t sotto .
-#   docker run -p 9080:9080 -p 9443:9443 -e KEYSTORE_PASSWORD=... sotto
+#   docker run -p 443:9443 -p 80:9080 -e KEYSTORE_PASSWORD=... \
+#     -e KEYSTORE_LOCATION=/etc/sotto/key.p12 -v /path/key.p12:/etc/sotto/key.p12:ro sotto
+# It serves HTTPS only (plain HTTP is redirected to https://host/) and refuses to start without a KEYSTORE_PASSWORD of
+# its own: it is not a development server (no SOTTO_DEVELOPMENT), and the server.xml default is public.
 # Build stage: the WAR and the JDBC drivers, from the same pom as development.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
@@ -25,9 +28,11 @@ RUN features.sh
 COPY --chown=1001:0 --from=build /src/target/jdbc/ /opt/ol/wlp/usr/shared/resources/jdbc/
 COPY --chown=1001:0 --from=build /src/target/sotto.war /config/dropins/sotto.war
 
-# Listen on all interfaces inside the container; everything else comes from the environment (see README).
+# Listen on all interfaces inside the container, HTTPS only; everything else comes from the environment (see README).
+# (ProductionServerIT starts a server with this ENV and the same liberty/config.)
 ENV HTTP_HOST=* \
-    SOTTO_DB_KIND=h2
+    SOTTO_DB_KIND=h2 \
+    SOTTO_HTTPS_ONLY=true
 EXPOSE 9080 9443
 USER 1001
 RUN configure.sh
