@@ -70,6 +70,26 @@ class RequestLimitsIT {
     assertEquals(201, Api.post(path, "{}").statusCode(), "a small body is passed on as it came");
   }
 
+  @Test
+  void aHugeBodySentToAPageOutsideTheApiIsRefusedToo() throws Exception {
+    Set<String> incidentsBefore = ffdcIncidents();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Outcome o = pool.submit(() -> sendHuge(pool, "/", false)).get(120, TimeUnit.SECONDS);
+      System.out.printf(
+          Locale.ROOT, "huge body to a page: status line %s, %.1f MB written%n", o.statusLine(), o.bytesSent() / 1e6);
+      assertEquals(413, o.status(), o.statusLine());
+      assertEquals("too_large", Api.field(o.body(), "error"), o.body());
+      assertTrue(o.bytesSent() < HUGE, "the server must not read the whole body");
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(200, Api.get("health/ready", null).statusCode(), "the server stays ready");
+    Set<String> incidents = ffdcIncidents();
+    incidents.removeAll(incidentsBefore);
+    assertEquals(Set.of(), incidents, "no new FFDC incident");
+  }
+
   private void attackAndAssertTheServerHeld(boolean chunked) throws Exception {
     Set<String> incidentsBefore = ffdcIncidents();
     long oomBefore = outOfMemoryLines();
@@ -77,13 +97,13 @@ class RequestLimitsIT {
     try {
       List<Future<Outcome>> attacks = new ArrayList<>();
       for (int i = 0; i < ATTACKERS; i++) {
-        attacks.add(pool.submit(() -> sendHugeCreate(pool, chunked)));
+        attacks.add(pool.submit(() -> sendHuge(pool, "/api/rooms", chunked)));
       }
       for (Future<Outcome> attack : attacks) {
         Outcome o = attack.get(120, TimeUnit.SECONDS);
         System.out.printf(
             Locale.ROOT,
-            "huge %s body: status %d, %.1f MB sent before the server stopped reading, body %s%n",
+            "huge %s body: status %d, %.1f MB written before the refusal arrived, body %s%n",
             chunked ? "chunked" : "Content-Length",
             o.status(),
             o.bytesSent() / 1e6,
@@ -105,13 +125,15 @@ class RequestLimitsIT {
     assertEquals(Set.of(), incidents, "no new FFDC incident");
   }
 
-  /** Sends {@code POST /api/rooms} with a 300 MB body on a raw socket and reads what comes back. */
-  private static Outcome sendHugeCreate(ExecutorService pool, boolean chunked) throws Exception {
+  /** Sends a POST with a 300 MB body on a raw socket and reads what comes back. */
+  private static Outcome sendHuge(ExecutorService pool, String path, boolean chunked) throws Exception {
     try (Socket socket = new Socket("localhost", SottoWar.BASE.getPort())) {
       socket.setSoTimeout((int) Duration.ofSeconds(60).toMillis());
       OutputStream out = socket.getOutputStream();
       String head =
-          "POST /api/rooms HTTP/1.1\r\nHost: localhost:"
+          "POST "
+              + path
+              + " HTTP/1.1\r\nHost: localhost:"
               + SottoWar.BASE.getPort()
               + "\r\nContent-Type: application/json\r\nX-Forwarded-Proto: https\r\n"
               + (chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + HUGE + "\r\n")
@@ -120,9 +142,13 @@ class RequestLimitsIT {
       out.flush();
       AtomicLong sent = new AtomicLong();
       Future<?> writer = pool.submit(() -> streamBody(out, chunked, sent));
-      Outcome outcome = Outcome.read(socket.getInputStream(), sent);
-      writer.cancel(true);
-      return outcome;
+      try {
+        return Outcome.read(socket.getInputStream(), sent);
+      } catch (IOException e) {
+        return new Outcome(-1, "connection ended: " + e.getClass().getSimpleName(), "", "", sent.get());
+      } finally {
+        writer.cancel(true);
+      }
     }
   }
 
