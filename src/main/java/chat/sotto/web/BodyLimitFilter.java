@@ -21,13 +21,13 @@ import java.nio.charset.StandardCharsets;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Bounds every request body to the application before anything reads it: the API's bodies are tiny, pages take none,
- * and an unbounded one (300 MB read into a String) once took the heap. Liberty's own {@code MessageSizeLimit} is not
+ * Bounds every request body of the API before anything reads it: the API's bodies are tiny, and an unbounded one
+ * (300 MB read into a String) once took the heap. Pages and the WebSocket take no body and read none. Liberty's own {@code MessageSizeLimit} is not
  * used as a backstop: above it Liberty answers 413 itself, with an empty body instead of the API's JSON error. A declared Content-Length above the limit is refused at once, unread;
  * a body without one (chunked) is read here up to the limit, and refused as soon as it passes it. Either way the answer
  * is 413 {@code too_large} and the connection is closed, so that the rest of the body is never read.
  */
-@WebFilter(urlPatterns = "/*", asyncSupported = true)
+@WebFilter(urlPatterns = "/api/*", asyncSupported = true)
 public class BodyLimitFilter extends HttpFilter {
   private static final long serialVersionUID = 1L;
 

@@ -70,26 +70,6 @@ class RequestLimitsIT {
     assertEquals(201, Api.post(path, "{}").statusCode(), "a small body is passed on as it came");
   }
 
-  @Test
-  void aHugeBodySentToAPageOutsideTheApiIsRefusedToo() throws Exception {
-    Set<String> incidentsBefore = ffdcIncidents();
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      Outcome o = pool.submit(() -> sendHuge(pool, "/", false)).get(120, TimeUnit.SECONDS);
-      System.out.printf(
-          Locale.ROOT, "huge body to a page: status line %s, %.1f MB written%n", o.statusLine(), o.bytesSent() / 1e6);
-      assertEquals(413, o.status(), o.statusLine());
-      assertEquals("too_large", Api.field(o.body(), "error"), o.body());
-      assertTrue(o.bytesSent() < HUGE, "the server must not read the whole body");
-    } finally {
-      pool.shutdownNow();
-    }
-    assertEquals(200, Api.get("health/ready", null).statusCode(), "the server stays ready");
-    Set<String> incidents = ffdcIncidents();
-    incidents.removeAll(incidentsBefore);
-    assertEquals(Set.of(), incidents, "no new FFDC incident");
-  }
-
   private void attackAndAssertTheServerHeld(boolean chunked) throws Exception {
     Set<String> incidentsBefore = ffdcIncidents();
     long oomBefore = outOfMemoryLines();
