@@ -1,5 +1,7 @@
 package chat.sotto.room;
 
+import chat.sotto.admission.Admission;
+import chat.sotto.admission.ClientLimiter.Action;
 import chat.sotto.common.StrictJson;
 import chat.sotto.session.Credentials;
 import chat.sotto.session.SessionStore;
@@ -7,6 +9,7 @@ import chat.sotto.session.SessionToken;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.HeaderParam;
@@ -14,31 +17,41 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Set;
 
-/** Create ({@code {"roomId": id}}), join and close rooms. */
+/**
+ * Create ({@code {"roomId": id}}), join and close rooms. Creating and joining are first counted against the calling
+ * client's own budget (in memory), then against the deployment's (in the database), so that no one client can use up
+ * the deployment's budget for everyone.
+ */
 @Path("rooms")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class RoomResource {
   @Inject RoomService rooms;
   @Inject SessionStore sessions;
+  @Inject Admission admission;
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response create(String body) {
+  public Response create(String body, @Context HttpServletRequest http) {
     JsonObject request = StrictJson.object(body, 256, Set.of("roomId"));
-    Credentials owner = rooms.create(RoomId.parse(StrictJson.string(request, "roomId")));
+    RoomId id = RoomId.parse(StrictJson.string(request, "roomId"));
+    admission.admit(http, Action.CREATE_ROOM);
+    Credentials owner = rooms.create(id);
     return Response.status(Response.Status.CREATED).entity(owner).build();
   }
 
   @POST
   @Path("{roomId}/sessions")
-  public Response join(@PathParam("roomId") String roomId) {
-    Credentials member = rooms.join(RoomId.parse(roomId));
+  public Response join(@PathParam("roomId") String roomId, @Context HttpServletRequest http) {
+    RoomId id = RoomId.parse(roomId);
+    admission.admit(http, Action.JOIN_ROOM);
+    Credentials member = rooms.join(id);
     return Response.status(Response.Status.CREATED).entity(member).build();
   }
 

@@ -21,11 +21,11 @@ public class RoomSettings {
   int maxMembers;
 
   @Inject
-  @ConfigProperty(name = "sotto.limits.rooms.per-minute", defaultValue = "60")
+  @ConfigProperty(name = "sotto.limits.rooms.per-minute", defaultValue = "600")
   double roomsPerMinute;
 
   @Inject
-  @ConfigProperty(name = "sotto.limits.rooms.burst", defaultValue = "30")
+  @ConfigProperty(name = "sotto.limits.rooms.burst", defaultValue = "200")
   int roomsBurst;
 
   @Inject
@@ -37,11 +37,11 @@ public class RoomSettings {
   int joinsBurst;
 
   @Inject
-  @ConfigProperty(name = "sotto.limits.sessions.per-minute", defaultValue = "600")
+  @ConfigProperty(name = "sotto.limits.sessions.per-minute", defaultValue = "6000")
   double sessionsPerMinute;
 
   @Inject
-  @ConfigProperty(name = "sotto.limits.sessions.burst", defaultValue = "200")
+  @ConfigProperty(name = "sotto.limits.sessions.burst", defaultValue = "1000")
   int sessionsBurst;
 
   public long ownerGraceMillis() {
@@ -56,7 +56,10 @@ public class RoomSettings {
     return maxMembers;
   }
 
-  /** Rooms created, across the whole deployment. */
+  /**
+   * Rooms created, across the whole deployment: the backstop behind each client's own budget (see
+   * {@code chat.sotto.admission}), so set well above it.
+   */
   public Limit roomCreation() {
     return Limit.perMinute(roomsPerMinute, roomsBurst);
   }
