@@ -90,9 +90,21 @@ function room(ids, ice = ICE) {
   return { members, frames, get: (id) => members.get(id) };
 }
 
-const settle = async () => {
-  for (let i = 0; i < 20; i += 1) await new Promise((resolve) => { setTimeout(resolve, 2); });
-};
+// Waits until the room is quiet: no member's signal channel has anything left to seal, send or open, and no
+// frame is on its way through the in-memory relay. Fails after a bounded time instead of guessing a delay.
+async function settle(r, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  const chains = () => [...r.members.values()].flatMap(({ call }) => [call.channel.outgoing, call.channel.incoming]);
+  for (;;) {
+    const before = chains();
+    const frames = r.frames.length;
+    await Promise.all(before);
+    await new Promise((resolve) => { setImmediate(resolve); });
+    const after = chains();
+    if (r.frames.length === frames && after.every((p, i) => p === before[i])) return;
+    if (Date.now() > deadline) throw new Error('the calls did not settle');
+  }
+}
 
 const A = 'AAAAAAAAAAAAAAAAAAAAAA';
 const B = 'BBBBBBBBBBBBBBBBBBBBBA';
@@ -100,9 +112,9 @@ const C = 'CCCCCCCCCCCCCCCCCCCCCA';
 
 async function connectAll(r, ids) {
   for (const id of ids) r.get(id).call.welcomed(id);
-  await settle();
+  await settle(r);
   for (const id of ids) r.get(id).call.setOnline(ids);
-  await settle();
+  await settle(r);
 }
 
 test('joining announces the call; the others see who is in it; the next joiner offers', async () => {
@@ -111,12 +123,12 @@ test('joining announces the call; the others see who is in it; the next joiner o
   await connectAll(r, [A, B]);
   assert.equal(r.get(B).view.model.others.length, 0);
   await r.get(A).call.join();
-  await settle();
+  await settle(r);
   assert.deepEqual(r.get(B).view.model.others, [`nick-${A.slice(0, 3)}`], 'B sees the call in progress');
   assert.equal(FakePeer.all.length, 0, 'nobody connects to someone who is not in the call');
 
   await r.get(B).call.join();
-  await settle();
+  await settle(r);
   assert.equal(FakePeer.all.length, 1, 'B opened one connection, to A');
   const [atB] = FakePeer.all;
   assert.equal(atB.initiator, true);
@@ -125,7 +137,7 @@ test('joining announces the call; the others see who is in it; the next joiner o
   assert.equal(atB.sending.get('screen').active, false, 'no screen is shared');
 
   atB.send({ description: { type: 'offer', sdp: 'v=0\r\n' } });
-  await settle();
+  await settle(r);
   assert.equal(FakePeer.all.length, 2, 'A answers on a connection of its own');
   const atA = FakePeer.all[1];
   assert.equal(atA.initiator, false);
@@ -139,16 +151,16 @@ test('leaving, going offline and leaving the room take a member out of the call'
   const r = room([A, B, C]);
   await connectAll(r, [A, B, C]);
   await r.get(A).call.join();
-  await settle();
+  await settle(r);
   await r.get(B).call.join();
-  await settle();
+  await settle(r);
   await r.get(C).call.join();
-  await settle();
+  await settle(r);
   assert.deepEqual(new Set(r.get(A).view.model.tiles.map((t) => t.id)), new Set([B, C]));
   assert.equal(FakePeer.all.length, 3, 'B offers to A; C offers to A and B');
 
   await r.get(C).call.leave();
-  await settle();
+  await settle(r);
   assert.deepEqual(r.get(A).view.model.tiles.map((t) => t.id), [B]);
   assert.deepEqual(r.get(B).view.model.tiles.map((t) => t.id), [A]);
   assert.ok(FakePeer.all.filter((p) => p.closed).length >= 2, "C's connections are closed");
@@ -165,11 +177,11 @@ test('a newcomer says hello and learns of the running call without connecting', 
   const r = room([A, B, C]);
   await connectAll(r, [A, B]);
   await r.get(A).call.join();
-  await settle();
+  await settle(r);
   r.get(C).call.welcomed(C);
-  await settle();
+  await settle(r);
   for (const id of [A, B, C]) r.get(id).call.setOnline([A, B, C]);
-  await settle();
+  await settle(r);
   assert.deepEqual(r.get(C).view.model.others, [`nick-${A.slice(0, 3)}`]);
   assert.equal(FakePeer.all.length, 0);
   const hellos = r.frames.filter((f) => f.from === C);
@@ -181,9 +193,9 @@ test('a full call cannot be joined; hiding the IP address without a relay blocks
   const full = room([A, B, C], { ...ICE, maxParticipants: 2 });
   await connectAll(full, [A, B, C]);
   await full.get(A).call.join();
-  await settle();
+  await settle(full);
   await full.get(B).call.join();
-  await settle();
+  await settle(full);
   assert.equal(full.get(C).view.model.full, true);
   await full.get(C).call.join();
   assert.equal(full.get(C).view.model.phase, 'idle');
@@ -203,15 +215,15 @@ test('connection messages meant for an earlier stay are ignored', async () => {
   const r = room([A, B]);
   await connectAll(r, [A, B]);
   await r.get(A).call.join();
-  await settle();
+  await settle(r);
   await r.get(B).call.join();
-  await settle();
+  await settle(r);
   const [atB] = FakePeer.all;
   await r.get(A).call.leave();
   await r.get(A).call.join();
-  await settle();
+  await settle(r);
   atB.send({ candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5 typ host', sdpMid: '0', sdpMLineIndex: 0 } });
-  await settle();
+  await settle(r);
   assert.equal(FakePeer.all.filter((p) => !p.initiator).length, 0, 'A opened nothing for the old stay');
 });
 
@@ -220,12 +232,12 @@ test('muting tells the call members and puts no track on the connection', async 
   const r = room([A, B]);
   await connectAll(r, [A, B]);
   await r.get(A).call.join();
-  await settle();
+  await settle(r);
   await r.get(B).call.join();
-  await settle();
+  await settle(r);
   const [atB] = FakePeer.all;
   r.get(B).call.toggleMic();
-  await settle();
+  await settle(r);
   assert.equal(atB.sending.get('audio').track, null);
   assert.equal(r.get(A).view.model.tiles[0].media.mic, false);
 });

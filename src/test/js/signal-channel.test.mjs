@@ -25,6 +25,15 @@ function fakeTimers() {
   };
 }
 
+// Waits for a condition, letting queued callbacks run between checks; fails after a bounded time.
+async function until(condition, what, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => { setImmediate(resolve); });
+  }
+}
+
 function channel(selfId, overrides = {}) {
   const sent = [];
   const received = [];
@@ -109,7 +118,8 @@ test('sending is paced below the relay limit: a burst beyond 80 waits for the bu
   const alice = channel(ALICE, { now: () => now });
   const sends = [];
   for (let i = 0; i < 81; i += 1) sends.push(alice.ch.send(BOB, { k: Kind.HELLO }));
-  await new Promise((resolve) => { setTimeout(resolve, 200); });
+  await Promise.all(sends.slice(0, 80));
+  await until(() => alice.timers.pending.length === 1, 'the 81st signal to wait for the budget');
   assert.equal(alice.sent.length, 80);
   assert.equal(alice.timers.pending.length, 1);
   now += 40;

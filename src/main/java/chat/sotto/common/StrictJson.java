@@ -1,7 +1,6 @@
 package chat.sotto.common;
 
 import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonReaderFactory;
@@ -25,16 +24,19 @@ public final class StrictJson {
     if (text.length() > maxChars) {
       throw new Refusal(Reason.TOO_LARGE);
     }
-    JsonObject obj;
+    JsonValue value;
     try (JsonReader reader = READERS.createReader(new StringReader(text))) {
-      JsonValue value = reader.readValue();
-      if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-        throw new Refusal(Reason.BAD_REQUEST);
-      }
-      obj = value.asJsonObject();
-    } catch (JsonException | IllegalStateException e) {
+      value = reader.readValue();
+    } catch (RuntimeException e) {
+      // Not only JsonException: the parser enforces its limits (nesting deeper than 1,000, numbers longer than
+      // 1,100 chars) with a plain RuntimeException or UnsupportedOperationException. The reader holds nothing but
+      // the client's text, so whatever it throws is bad input.
       throw new Refusal(Reason.BAD_REQUEST);
     }
+    if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+      throw new Refusal(Reason.BAD_REQUEST);
+    }
+    JsonObject obj = value.asJsonObject();
     if (!obj.keySet().equals(members)) {
       throw new Refusal(Reason.BAD_REQUEST);
     }

@@ -8,7 +8,6 @@ import chat.sotto.session.Participant;
 import chat.sotto.session.SessionId;
 import chat.sotto.session.SessionToken;
 import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -212,15 +211,19 @@ public final class Frames {
   }
 
   private static JsonObject parseObject(String text) {
+    JsonValue value;
     try (JsonReader reader = READERS.createReader(new StringReader(text))) {
-      JsonValue value = reader.readValue();
-      if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-        throw new FrameError("bad_frame");
-      }
-      return value.asJsonObject();
-    } catch (JsonException | IllegalStateException e) {
+      value = reader.readValue();
+    } catch (RuntimeException e) {
+      // Not only JsonException: the parser enforces its limits (nesting deeper than 1,000, numbers longer than
+      // 1,100 chars) with a plain RuntimeException or UnsupportedOperationException. The reader holds nothing but
+      // the client's text, so whatever it throws is a bad frame.
       throw new FrameError("bad_frame");
     }
+    if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+      throw new FrameError("bad_frame");
+    }
+    return value.asJsonObject();
   }
 
   private static void requireMembers(JsonObject frame, Set<String> members) {
