@@ -16,7 +16,7 @@ import java.util.Base64;
  * A WebSocket client on a plain TCP socket that writes frames byte by byte, so a test can send what no well-behaved
  * client library would: invalid UTF-8, reserved bits, unknown opcodes, unmasked or stray continuation frames.
  */
-final class RawWebSocket implements AutoCloseable {
+final class FuzzSocket implements AutoCloseable {
   static final int TEXT = 0x1;
   static final int BINARY = 0x2;
   static final int CONTINUATION = 0x0;
@@ -43,17 +43,17 @@ final class RawWebSocket implements AutoCloseable {
   private final OutputStream out;
   private final DataInputStream in;
 
-  private RawWebSocket(Socket socket) throws IOException {
+  private FuzzSocket(Socket socket) throws IOException {
     this.socket = socket;
     this.out = socket.getOutputStream();
     this.in = new DataInputStream(socket.getInputStream());
   }
 
   /** Opens the relay socket at {@code base} with the page's own Origin; fails unless the upgrade succeeds. */
-  static RawWebSocket open(URI base) throws IOException {
+  static FuzzSocket open(URI base) throws IOException {
     Socket s = new Socket(base.getHost(), base.getPort());
     s.setSoTimeout(10_000);
-    RawWebSocket ws = new RawWebSocket(s);
+    FuzzSocket ws = new FuzzSocket(s);
     byte[] key = new byte[16];
     RANDOM.nextBytes(key);
     String host = base.getHost() + ":" + base.getPort();
