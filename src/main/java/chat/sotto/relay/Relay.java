@@ -368,7 +368,10 @@ public class Relay {
       return;
     }
     ErrorCode error = ErrorCode.of(refusal.reason());
-    long retry = error == ErrorCode.UNAVAILABLE ? Math.max(RETRY_MILLIS, refusal.retryAfterMillis()) : refusal.retryAfterMillis();
+    long retry = refusal.retryAfterMillis();
+    if (error == ErrorCode.UNAVAILABLE) {
+      retry = Math.max(RETRY_MILLIS, retry);
+    }
     m.send(Frames.envelopeError(error, envelope.counter(), retry));
   }
 

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -152,24 +151,6 @@ final class RawWebSocket implements AutoCloseable {
       if ((b0 & 0x0f) == 0x8) {
         return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
       }
-    }
-  }
-
-  /** True once the server has closed the TCP connection (reads what is pending without blocking for long). */
-  boolean serverHasClosed() {
-    try {
-      socket.setSoTimeout(50);
-      InputStream s = socket.getInputStream();
-      byte[] skip = new byte[65_536];
-      for (; ; ) {
-        if (s.read(skip) < 0) {
-          return true;
-        }
-      }
-    } catch (SocketTimeoutException e) {
-      return false;
-    } catch (IOException e) {
-      return true;
     }
   }
 
