@@ -164,6 +164,39 @@ test('backoff grows and is capped at ten seconds', () => {
   assert.deepEqual(delays, [500, 1000, 2000, 4000, 8000, 10000, 10000, 10000]);
 });
 
+test('close 4029 (too many sockets of this session) waits the longest backoff before every retry', () => {
+  const { connection, sockets, clock, events, last } = harness();
+  connection.start();
+  last().open();
+  last().receive(WELCOME);
+  last().drop(4029);
+  assert.deepEqual(clock.pendingDelays(), [10000], 'no quick retry right after a welcome');
+  for (let i = 0; i < 3; i += 1) {
+    clock.advance(9999);
+    assert.equal(sockets.length, 1 + i, 'nothing before the wait is over');
+    clock.advance(1);
+    last().open();
+    last().drop(4029);
+  }
+  assert.equal(sockets.length, 4, 'one attempt per ten seconds, not a tight loop');
+  assert.equal(connection.status, Status.RECONNECTING);
+  assert.equal(events.refused + events.gone + events.ended, 0, 'it keeps trying: another tab may close');
+});
+
+test('close 1013 (too slow or unavailable) reconnects and resumes from the highest contiguous seq', () => {
+  let since = 0;
+  const { connection, sockets, clock, last } = harness({ since: () => since });
+  connection.start();
+  last().open();
+  last().receive(WELCOME);
+  since = 42;
+  last().drop(1013);
+  clock.advance(Math.max(...clock.pendingDelays()));
+  assert.equal(sockets.length, 2);
+  last().open();
+  assert.deepEqual(last().sent[0], { t: 'auth', token: 'T', since: 42 });
+});
+
 test('gone stops reconnecting', () => {
   const { connection, sockets, clock, events, last } = harness();
   connection.start();

@@ -18,6 +18,8 @@ export const Status = Object.freeze({
 const OPEN = 1;
 export const CLOSE_POLICY = 1008;
 export const CLOSE_SESSION_ENDED = 4001;
+/** This session already has the most sockets open (other tabs): wait the longest backoff before each retry. */
+export const CLOSE_TOO_MANY_CONNECTIONS = 4029;
 export const CLOSE_ROOM_DELETED = 4404;
 /** Envelope errors after which the same frame is sent again once the wait is over. */
 const RETRYABLE = new Set(['rate_limited', 'unavailable']);
@@ -228,6 +230,8 @@ export class Connection {
     else if (code === CLOSE_SESSION_ENDED) this.finish(this.onSessionEnded);
     else {
       this.setStatus(this.everConnected ? Status.RECONNECTING : Status.CONNECTING);
+      // Too many sockets of this session (other tabs): one may close soon, but retrying fast cannot help.
+      if (code === CLOSE_TOO_MANY_CONNECTIONS) this.attempt = 30;
       this.scheduleReconnect();
     }
   }

@@ -32,6 +32,12 @@ public final class Frames {
   public static final int MAX_SIGNAL_BYTES = 16_384;
   public static final long MAX_SINCE = Envelope.MAX_COUNTER;
 
+  /**
+   * Longest {@code msg} frame: the largest ciphertext in base64url plus the other fields at their longest (a 22-char
+   * session ID, a 16-char IV, and three numbers of up to 16 digits).
+   */
+  static final int MAX_MESSAGE_FRAME_CHARS = (MessageSettings.MAX_CIPHERTEXT_BYTES * 4 + 2) / 3 + 160;
+
   static final String PONG = "{\"t\":\"pong\"}";
   static final String GONE = "{\"t\":\"gone\"}";
 
@@ -51,14 +57,14 @@ public final class Frames {
     JsonObject frame = parseObject(text);
     JsonValue type = frame.get("t");
     if (!(type instanceof JsonString t)) {
-      throw new FrameError("bad_frame");
+      throw new FrameError(ErrorCode.BAD_FRAME);
     }
     return switch (t.getString()) {
       case "auth" -> {
         requireMembers(frame, AUTH);
         SessionToken token = SessionToken.parse(string(frame, "token"));
         if (token == null) {
-          throw new FrameError("bad_frame");
+          throw new FrameError(ErrorCode.BAD_FRAME);
         }
         yield new Inbound.Auth(token, integer(frame, "since", 0, MAX_SINCE));
       }
@@ -68,7 +74,7 @@ public final class Frames {
         requireMembers(frame, SIGNAL);
         String to = string(frame, "to");
         if (!SessionId.isValid(to)) {
-          throw new FrameError("bad_frame");
+          throw new FrameError(ErrorCode.BAD_FRAME);
         }
         yield new Inbound.Signal(to, envelopeFields(frame, MAX_SIGNAL_BYTES));
       }
@@ -80,7 +86,7 @@ public final class Frames {
         requireMembers(frame, TYPE_ONLY);
         yield new Inbound.Ping();
       }
-      default -> throw new FrameError("unknown_type");
+      default -> throw new FrameError(ErrorCode.UNKNOWN_TYPE);
     };
   }
 
@@ -160,17 +166,17 @@ public final class Frames {
     return "{\"t\":\"left\",\"from\":\"" + sessionId + "\"}";
   }
 
-  static String error(String code, String message) {
-    return "{\"t\":\"error\",\"code\":\"" + code + "\",\"message\":\"" + message + "\"}";
+  static String error(ErrorCode error) {
+    return "{\"t\":\"error\",\"code\":\"" + error.code() + "\",\"message\":\"" + error.message() + "\"}";
   }
 
-  static String envelopeError(String code, String message, long counter, long retryAfterMs) {
+  static String envelopeError(ErrorCode error, long counter, long retryAfterMs) {
     StringBuilder b =
         new StringBuilder(128)
             .append("{\"t\":\"error\",\"code\":\"")
-            .append(code)
+            .append(error.code())
             .append("\",\"message\":\"")
-            .append(message)
+            .append(error.message())
             .append("\",\"c\":")
             .append(counter);
     if (retryAfterMs > 0) {
@@ -201,12 +207,12 @@ public final class Frames {
     String iv = string(frame, "iv");
     String ct = string(frame, "ct");
     if (ct.length() > (maxCiphertextBytes * 4 + 2) / 3) {
-      throw new FrameError("too_large");
+      throw new FrameError(ErrorCode.TOO_LARGE);
     }
     try {
       return new Envelope(counter, iv, ct);
     } catch (IllegalArgumentException e) {
-      throw new FrameError("bad_frame");
+      throw new FrameError(ErrorCode.BAD_FRAME);
     }
   }
 
@@ -218,17 +224,17 @@ public final class Frames {
       // Not only JsonException: the parser enforces its limits (nesting deeper than 1,000, numbers longer than
       // 1,100 chars) with a plain RuntimeException or UnsupportedOperationException. The reader holds nothing but
       // the client's text, so whatever it throws is a bad frame.
-      throw new FrameError("bad_frame");
+      throw new FrameError(ErrorCode.BAD_FRAME);
     }
     if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-      throw new FrameError("bad_frame");
+      throw new FrameError(ErrorCode.BAD_FRAME);
     }
     return value.asJsonObject();
   }
 
   private static void requireMembers(JsonObject frame, Set<String> members) {
     if (!frame.keySet().equals(members)) {
-      throw new FrameError("bad_frame");
+      throw new FrameError(ErrorCode.BAD_FRAME);
     }
   }
 
@@ -236,21 +242,21 @@ public final class Frames {
     if (frame.get(name) instanceof JsonString s) {
       return s.getString();
     }
-    throw new FrameError("bad_frame");
+    throw new FrameError(ErrorCode.BAD_FRAME);
   }
 
   private static long integer(JsonObject frame, String name, long min, long max) {
     if (!(frame.get(name) instanceof JsonNumber n) || !n.isIntegral()) {
-      throw new FrameError("bad_frame");
+      throw new FrameError(ErrorCode.BAD_FRAME);
     }
     try {
       long v = n.bigDecimalValue().longValueExact();
       if (v < min || v > max) {
-        throw new FrameError("bad_frame");
+        throw new FrameError(ErrorCode.BAD_FRAME);
       }
       return v;
     } catch (ArithmeticException e) {
-      throw new FrameError("bad_frame");
+      throw new FrameError(ErrorCode.BAD_FRAME);
     }
   }
 }

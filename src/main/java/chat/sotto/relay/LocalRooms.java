@@ -1,5 +1,6 @@
 package chat.sotto.relay;
 
+import chat.sotto.limits.Limit;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -7,19 +8,29 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** The connections this node holds, by room, and delivery of room events to them. */
+/**
+ * The connections this node holds, by room, and delivery of room events to them. Also the in-memory message rates
+ * of the rooms and sessions connected here (admission before the shared writer queue): they live as long as the room
+ * or session has a connection on this node.
+ */
 @ApplicationScoped
 public class LocalRooms {
-  /** Close code sent when a room is deleted. */
-  static final int CLOSE_ROOM_GONE = 4404;
+  private final ConcurrentHashMap<String, LocalRoom> rooms = new ConcurrentHashMap<>();
 
-  /** Close code sent to the connections of a session that left the room. */
-  static final int CLOSE_SESSION_ENDED = 4001;
-
-  private final ConcurrentHashMap<String, CopyOnWriteArrayList<Member>> rooms = new ConcurrentHashMap<>();
-
-  void add(Member m) {
-    rooms.computeIfAbsent(m.roomId, k -> new CopyOnWriteArrayList<>()).add(m);
+  /** Adds a connection, unless its session already has {@code maxPerSession} here; then it returns false. */
+  boolean add(Member m, int maxPerSession) {
+    boolean[] added = {false};
+    rooms.compute(
+        m.roomId,
+        (k, room) -> {
+          LocalRoom r = room == null ? new LocalRoom() : room;
+          if (r.members.stream().filter(o -> o.sessionId.equals(m.sessionId)).count() < maxPerSession) {
+            r.members.add(m);
+            added[0] = true;
+          }
+          return r.members.isEmpty() ? null : r;
+        });
+    return added[0];
   }
 
   /** Removes a connection; returns true if that session has no other connection here. */
@@ -27,12 +38,36 @@ public class LocalRooms {
     boolean[] last = {true};
     rooms.computeIfPresent(
         m.roomId,
-        (k, list) -> {
-          list.remove(m);
-          last[0] = list.stream().noneMatch(o -> o.sessionId.equals(m.sessionId));
-          return list.isEmpty() ? null : list;
+        (k, r) -> {
+          r.members.remove(m);
+          last[0] = r.members.stream().noneMatch(o -> o.sessionId.equals(m.sessionId));
+          if (last[0]) {
+            r.sessionRates.remove(m.sessionId);
+          }
+          return r.members.isEmpty() ? null : r;
         });
     return last[0];
+  }
+
+  /**
+   * Admits one chat message of {@code m} at {@code now} against its session's and its room's rates on this node:
+   * 0 when admitted, else the milliseconds to wait.
+   */
+  long admit(Member m, long now, Limit perSession, Limit perRoom) {
+    LocalRoom r = rooms.get(m.roomId);
+    if (r == null) {
+      return 0; // closing: the database limit still applies
+    }
+    MemoryBucket session = r.sessionRates.computeIfAbsent(m.sessionId, k -> new MemoryBucket());
+    long wait = session.take(perSession, now);
+    if (wait > 0) {
+      return wait;
+    }
+    wait = r.rate.take(perRoom, now);
+    if (wait > 0) {
+      session.giveBack(perSession, now);
+    }
+    return wait;
   }
 
   /** Session IDs connected to a room on this node, in order of connection. */
@@ -49,7 +84,7 @@ public class LocalRooms {
 
   /** Closes every connection (1012, service restart) so that clients reconnect and resume from their last seq. */
   void restartAll() {
-    rooms.values().forEach(list -> list.forEach(m -> m.closeAfterDrain(1012, "reconnect")));
+    rooms.values().forEach(r -> r.members.forEach(m -> m.closeAfterDrain(CloseCode.RESTART)));
   }
 
   /** Delivers an event to this node's connections of the room. */
@@ -65,18 +100,24 @@ public class LocalRooms {
         members.forEach(
             m -> {
               m.send(e.frame());
-              m.closeAfterDrain(CLOSE_ROOM_GONE, "room deleted");
+              m.closeAfterDrain(CloseCode.ROOM_GONE);
             });
       }
       case SESSION_ENDED ->
           members.stream()
               .filter(m -> m.sessionId.equals(e.sessionId()))
-              .forEach(m -> m.closeAfterDrain(CLOSE_SESSION_ENDED, "session ended"));
+              .forEach(m -> m.closeAfterDrain(CloseCode.SESSION_ENDED));
     }
   }
 
   private List<Member> members(String roomId) {
-    List<Member> list = rooms.get(roomId);
-    return list == null ? List.of() : list;
+    LocalRoom r = rooms.get(roomId);
+    return r == null ? List.of() : r.members;
+  }
+
+  private static final class LocalRoom {
+    final CopyOnWriteArrayList<Member> members = new CopyOnWriteArrayList<>();
+    final MemoryBucket rate = new MemoryBucket();
+    final ConcurrentHashMap<String, MemoryBucket> sessionRates = new ConcurrentHashMap<>();
   }
 }

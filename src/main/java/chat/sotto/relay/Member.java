@@ -2,38 +2,35 @@ package chat.sotto.relay;
 
 import chat.sotto.session.Participant;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.SendResult;
+import jakarta.websocket.SendHandler;
 import jakarta.websocket.Session;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One authenticated connection. Outbound frames go through a bounded queue with at most one asynchronous send in
- * flight, so no thread ever waits on a slow client and no lock is held while writing to the socket. While the
+ * One authenticated connection: who it is, its {@link Outbox}, the replay gate and its in-memory limits. While the
  * connection replays missed history, live chat frames are held back and released after the replay, without
- * duplicates.
+ * duplicates; what is held is bounded too (see {@link #sendLive}).
  */
-final class Member {
+final class Member implements Outbox.Transport {
   static final int SIGNAL_BURST = 100;
   static final double SIGNAL_PER_SECOND = 30;
-  /** Largest WebSocket message made of coalesced frames (a single larger frame still goes alone). */
-  static final int MAX_COALESCED_CHARS = 65_536;
 
   final Session socket;
   final String sessionId;
   final String roomId;
   final boolean owner;
 
-  private final int maxQueued;
-  private final ArrayDeque<String> queue = new ArrayDeque<>();
-  private boolean sending;
-  private boolean closed;
-  private CloseReason closeWhenDrained;
+  private final Outbox outbox;
+  private final int heldBudget;
 
   private boolean replaying = true;
   private final List<Held> held = new ArrayList<>();
+  private int heldChars;
+  // Counts the times held messages were let go during the replay; the replay may end only with a read that began
+  // after the last of them (see Relay#replay).
+  private int heldDrops;
   // Highest seq the client holds: what it said it had, then what the replay sent. Commits take a room's seqs in
   // order, so a live message at or below it was in the replay (it was committed before the replay read, even if
   // its fan-out comes later) and must not be sent twice.
@@ -45,70 +42,111 @@ final class Member {
   private long highestCounter;
 
   // Keeps only what it needs of the session (never the entity, which would keep its persistence context alive).
-  Member(Session socket, Participant participant, long since, long maxCounter, int maxQueued) {
+  Member(Session socket, Participant participant, long since, long maxCounter, int budgetChars) {
     this.deliveredUpTo = since;
     this.highestCounter = maxCounter;
     this.socket = socket;
     this.sessionId = participant.id();
     this.roomId = participant.roomId();
     this.owner = participant.owner();
-    this.maxQueued = maxQueued;
+    this.outbox = new Outbox(this, budgetChars);
+    this.heldBudget = budgetChars / 4;
   }
 
   /** Queues a frame that is not a stored chat message. */
   void send(String frame) {
-    enqueue(frame, false);
+    if (outbox.add(frame) && !Coalescing.defer(this)) {
+      outbox.flush();
+    }
   }
 
-  /** Queues a replayed chat message (never dropped for queue size: the replay is bounded by the history limit). */
+  /** Queues a replayed chat message; the replay reads only as much as fits ({@link #replayRoom()}). */
   void sendReplayed(long seq, String frame) {
     synchronized (this) {
       deliveredUpTo = Math.max(deliveredUpTo, seq);
     }
-    enqueue(frame, true);
+    send(frame);
   }
 
-  /** Queues a live chat message, or holds it until the replay is over; drops one the client already has. */
+  /**
+   * Queues a live chat message, or holds it until the replay is over; drops one the client already has. Held
+   * messages are bounded by a quarter of the byte budget: past it they are let go, and the replay reads them from the
+   * database instead (every message that was fanned out before that moment is committed, so a later read sees it).
+   */
   void sendLive(long seq, String frame) {
     synchronized (this) {
       if (replaying) {
-        held.add(new Held(seq, frame));
+        if (heldChars + frame.length() > heldBudget) {
+          held.clear();
+          heldChars = 0;
+          heldDrops++;
+        } else {
+          held.add(new Held(seq, frame));
+          heldChars += frame.length();
+        }
         return;
       }
       if (seq <= deliveredUpTo) {
         return;
       }
     }
-    enqueue(frame, false);
+    send(frame);
   }
 
-  /** Ends the replay: held live messages that the replay did not already carry are sent, in order. */
-  void replayDone() {
+  /** The seq after which the replay reads next. */
+  synchronized long replayedUpTo() {
+    return deliveredUpTo;
+  }
+
+  /** How often held messages were let go so far; pass it to {@link #replayDone(int)} after the next read. */
+  synchronized int heldDrops() {
+    return heldDrops;
+  }
+
+  /** Characters of replayed frames that may be queued now: half the budget, so live frames keep the other half. */
+  int replayRoom() {
+    return outbox.free() - outbox.budget() / 2;
+  }
+
+  /** Runs {@code then} once the replay has room for {@code chars} again; false if it has room now (or is closed). */
+  boolean whenReplayRoom(int chars, Runnable then) {
+    return outbox.whenFree(Math.min(outbox.budget(), outbox.budget() / 2 + chars), then);
+  }
+
+  /**
+   * Ends the replay, unless held messages were let go since {@code dropsBeforeLastRead} (then the replay must read
+   * once more and this returns false). Held live messages that the replay did not already carry are sent, in order.
+   */
+  boolean replayDone(int dropsBeforeLastRead) {
     List<Held> release;
     synchronized (this) {
+      if (heldDrops != dropsBeforeLastRead) {
+        return false;
+      }
       replaying = false;
       release = new ArrayList<>(held);
       held.clear();
+      heldChars = 0;
       long upTo = deliveredUpTo;
       release.removeIf(h -> h.seq <= upTo);
     }
     release.sort((a, b) -> Long.compare(a.seq, b.seq));
-    release.forEach(h -> enqueue(h.frame, false));
+    release.forEach(h -> send(h.frame));
+    return true;
   }
 
-  /** Sends what is queued, then closes with the given reason. */
-  void closeAfterDrain(int code, String phrase) {
-    boolean now;
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closeWhenDrained = new CloseReason(CloseReason.CloseCodes.getCloseCode(code), phrase);
-      now = !sending && queue.isEmpty();
-    }
-    if (now) {
-      closeNow(closeWhenDrained);
-    }
+  /** Sends what is queued, then closes with the given code. */
+  void closeAfterDrain(CloseCode code) {
+    outbox.closeAfterDrain(code);
+  }
+
+  /** Drops what is queued and closes. */
+  void closeNow(CloseCode code) {
+    outbox.closeNow(code);
+  }
+
+  boolean closed() {
+    return outbox.closed();
   }
 
   /**
@@ -154,95 +192,26 @@ final class Member {
     return true;
   }
 
-  synchronized void markClosed() {
-    closed = true;
-    queue.clear();
-    held.clear();
-  }
-
-  private void enqueue(String frame, boolean unbounded) {
-    boolean start = false;
-    boolean overflow = false;
+  void markClosed() {
+    outbox.markClosed();
     synchronized (this) {
-      if (closed || closeWhenDrained != null) {
-        return;
-      }
-      if (!unbounded && queue.size() >= maxQueued) {
-        overflow = true;
-      } else {
-        queue.add(frame);
-        start = !sending;
-        if (start) {
-          sending = true;
-        }
-      }
-    }
-    if (overflow) {
-      closeNow(new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too slow"));
-    } else if (start && !Coalescing.defer(this)) {
-      pump();
+      held.clear();
+      heldChars = 0;
     }
   }
 
-  /** Starts sending what a deferred enqueue left queued (see {@link Coalescing}). */
+  /** Starts sending what a deferred {@link #send} left queued (see {@link Coalescing}). */
   void flush() {
-    pump();
+    outbox.flush();
   }
 
-  // Sends queued frames one at a time. A send that completes inline continues the loop here; one that completes
-  // later continues from its completion handler. Exactly one of the two goes on, so there is no recursion.
-  private void pump() {
-    for (; ; ) {
-      String next;
-      CloseReason closeReason = null;
-      synchronized (this) {
-        next = queue.poll();
-        if (next != null && !queue.isEmpty()) {
-          next = coalesce(next);
-        }
-        if (next == null) {
-          sending = false;
-          if (closeWhenDrained != null && !closed) {
-            closeReason = closeWhenDrained;
-          }
-        }
-      }
-      if (next == null) {
-        if (closeReason != null) {
-          closeNow(closeReason);
-        }
-        return;
-      }
-      Send send = new Send();
-      try {
-        socket.getAsyncRemote().sendText(next, send::completed);
-      } catch (RuntimeException e) {
-        markClosed();
-        return;
-      }
-      if (!send.returned()) {
-        return;
-      }
-      if (!send.ok) {
-        closeNow(new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too slow"));
-        return;
-      }
-    }
+  @Override
+  public void send(String text, SendHandler done) {
+    socket.getAsyncRemote().sendText(text, done);
   }
 
-  // Several queued frames go out as one WebSocket message, one frame per line (PROTOCOL.md): one write instead of many.
-  private String coalesce(String first) {
-    StringBuilder b = new StringBuilder(Math.min(MAX_COALESCED_CHARS, first.length() * (queue.size() + 1) + 16));
-    b.append(first);
-    String more;
-    while ((more = queue.peek()) != null && b.length() + 1 + more.length() <= MAX_COALESCED_CHARS) {
-      b.append('\n').append(queue.poll());
-    }
-    return b.toString();
-  }
-
-  private void closeNow(CloseReason reason) {
-    markClosed();
+  @Override
+  public void close(CloseReason reason) {
     try {
       socket.close(reason);
     } catch (IOException | RuntimeException e) {
@@ -251,32 +220,4 @@ final class Member {
   }
 
   private record Held(long seq, String frame) {}
-
-  private final class Send {
-    private boolean returned;
-    private boolean completed;
-    private boolean ok;
-
-    synchronized boolean returned() {
-      returned = true;
-      return completed;
-    }
-
-    void completed(SendResult result) {
-      boolean continueHere;
-      synchronized (this) {
-        ok = result.isOK();
-        completed = true;
-        continueHere = returned;
-      }
-      if (!continueHere) {
-        return;
-      }
-      if (ok) {
-        pump();
-      } else {
-        closeNow(new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too slow"));
-      }
-    }
-  }
 }

@@ -14,18 +14,24 @@ import chat.sotto.room.RoomDeleted;
 import chat.sotto.room.RoomService;
 import chat.sotto.session.Participant;
 import chat.sotto.session.SessionStore;
+import chat.sotto.limits.Limit;
+import chat.sotto.message.MessageSettings;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -38,6 +44,10 @@ public class Relay {
   private static final String MEMBER = "sotto.member";
   private static final String AUTH_TIMEOUT = "sotto.auth-timeout";
   private static final int REPLAY_PAGE = 200;
+  /** The replay waits until its client has room for this many of the largest frames before reading again. */
+  private static final int REPLAY_PAGE_MIN = 4;
+  /** How long a client waits before resending a frame the node could not take. */
+  private static final long RETRY_MILLIS = 1_000;
   private static final long TYPING_GAP_MILLIS = 1_000;
   private static final long PROFILE_GAP_MILLIS = 1_000;
 
@@ -49,9 +59,32 @@ public class Relay {
   @Inject RoomBus bus;
   @Inject PresenceUpdates presence;
   @Inject RelaySettings settings;
+  @Inject MessageSettings messageSettings;
   @Inject Clock clock;
 
   @Resource ManagedScheduledExecutorService scheduler;
+  @Resource ManagedThreadFactory threads;
+
+  private final MemoryBucket authAttempts = new MemoryBucket();
+  private Limit authLimit;
+  private Limit perSession;
+  private Limit perRoom;
+  // Continues replays once their clients have drained enough (see #replay): a few threads that read the database,
+  // never the threads that report completed writes.
+  private ExecutorService replays;
+
+  @PostConstruct
+  void start() {
+    authLimit = settings.authLimit();
+    perSession = messageSettings.perSession();
+    perRoom = messageSettings.perRoom();
+    replays = Executors.newFixedThreadPool(2, threads);
+  }
+
+  @PreDestroy
+  void stop() {
+    replays.shutdownNow();
+  }
 
   void opened(Session socket) {
     socket.setMaxIdleTimeout(settings.idleTimeoutMillis());
@@ -61,7 +94,7 @@ public class Relay {
     ScheduledFuture<?> timeout = scheduler.schedule(
         () -> {
           if (socket.isOpen() && member(socket) == null) {
-            close(socket, CloseCodes.VIOLATED_POLICY, "authentication timeout");
+            close(socket, CloseCode.AUTH_TIMEOUT);
           }
         },
         settings.authTimeoutMillis(),
@@ -71,7 +104,7 @@ public class Relay {
 
   void received(Session socket, String text) {
     if (text.length() > Frames.MAX_FRAME_BYTES) {
-      close(socket, CloseCodes.TOO_BIG, "frame too large");
+      close(socket, CloseCode.FRAME_TOO_BIG);
       return;
     }
     Member m = member(socket);
@@ -80,9 +113,9 @@ public class Relay {
       frame = Frames.decode(text);
     } catch (FrameError e) {
       if (m == null) {
-        close(socket, CloseCodes.VIOLATED_POLICY, "authenticate first");
+        close(socket, CloseCode.AUTH_FIRST);
       } else {
-        m.send(Frames.error(e.code(), describe(e.code())));
+        m.send(Frames.error(e.error()));
       }
       return;
     }
@@ -90,7 +123,7 @@ public class Relay {
       if (frame instanceof Inbound.Auth auth) {
         authenticate(socket, auth);
       } else {
-        close(socket, CloseCodes.VIOLATED_POLICY, "authenticate first");
+        close(socket, CloseCode.AUTH_FIRST);
       }
       return;
     }
@@ -107,12 +140,12 @@ public class Relay {
     } else if (frame instanceof Inbound.Ping) {
       m.send(Frames.PONG);
     } else {
-      m.send(Frames.error("bad_frame", "Already authenticated."));
+      m.send(Frames.error(ErrorCode.ALREADY_AUTHENTICATED));
     }
   }
 
   void binary(Session socket) {
-    close(socket, CloseCodes.CANNOT_ACCEPT, "text frames only");
+    close(socket, CloseCode.BINARY_FRAME);
   }
 
   void closed(Session socket) {
@@ -143,25 +176,31 @@ public class Relay {
   }
 
   private void authenticate(Session socket, Inbound.Auth auth) {
+    // One token check per connection (a failed one closes it), and a bounded number per second on this node, so
+    // that a guessing loop is slow and costs the database little.
+    if (authAttempts.take(authLimit, clock.millis()) > 0) {
+      close(socket, CloseCode.AUTH_BUSY);
+      return;
+    }
     Participant p;
     Room room;
     try {
       p = sessions.authenticate(auth.token());
       room = rooms.find(p.roomId());
     } catch (Refusal r) {
-      close(socket, CloseCodes.VIOLATED_POLICY, "authentication failed");
+      close(socket, CloseCode.AUTH_FAILED);
       return;
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "authentication unavailable: {0}", e.getClass().getName());
-      close(socket, CloseCodes.TRY_AGAIN_LATER, "unavailable");
+      close(socket, CloseCode.UNAVAILABLE);
       return;
     }
     if (room == null) {
-      close(socket, CloseCodes.getCloseCode(LocalRooms.CLOSE_ROOM_GONE), "room deleted");
+      close(socket, CloseCode.ROOM_GONE);
       return;
     }
     if (!bus.available()) {
-      close(socket, CloseCodes.TRY_AGAIN_LATER, "unavailable");
+      close(socket, CloseCode.UNAVAILABLE);
       return;
     }
     cancelAuthTimeout(socket);
@@ -170,12 +209,15 @@ public class Relay {
       maxCounter = Math.max(p.maxCounter(), messages.highestCounter(p.roomId(), p.id()));
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "authentication unavailable: {0}", e.getClass().getName());
-      close(socket, CloseCodes.TRY_AGAIN_LATER, "unavailable");
+      close(socket, CloseCode.UNAVAILABLE);
       return;
     }
-    Member m = new Member(socket, p, auth.since(), maxCounter, settings.maxQueuedFrames());
+    Member m = new Member(socket, p, auth.since(), maxCounter, settings.maxQueuedBytes());
+    if (!local.add(m, settings.maxConnectionsPerSession())) {
+      close(socket, CloseCode.TOO_MANY_CONNECTIONS);
+      return;
+    }
     socket.getUserProperties().put(MEMBER, m);
-    local.add(m);
     try {
       long latest = rooms.latestSeq(p.roomId());
       long oldest = messages.oldestSeq(p.roomId());
@@ -186,34 +228,69 @@ public class Relay {
       if (p.owner()) {
         rooms.ownerPresent(p.roomId());
       }
-      replay(m, auth.since());
     } catch (RuntimeException e) {
       local.remove(m);
       LOG.log(Level.WARNING, "could not resume a connection: {0}", e.getClass().getName());
-      close(socket, CloseCodes.TRY_AGAIN_LATER, "unavailable");
+      m.closeNow(CloseCode.UNAVAILABLE);
       return;
-    } finally {
-      m.replayDone();
+    }
+    replay(m);
+  }
+
+  /**
+   * Sends the stored messages the client misses, page by page as it drains them: a page is read only when the
+   * connection has room for it (half its byte budget, counting every page at the largest frame size), so neither a
+   * slow client nor many sockets replaying at once make the node hold a room's history. When there is no room, the
+   * replay goes on from a replay thread once the client has read enough; a client that stops reading is closed by the
+   * send timeout and its replay just ends.
+   */
+  private void replay(Member m) {
+    try {
+      for (; ; ) {
+        if (m.closed()) {
+          return;
+        }
+        int pageSize = Math.min(REPLAY_PAGE, m.replayRoom() / Frames.MAX_MESSAGE_FRAME_CHARS);
+        if (pageSize == 0) {
+          int want = REPLAY_PAGE_MIN * Frames.MAX_MESSAGE_FRAME_CHARS;
+          if (m.whenReplayRoom(want, () -> continueReplay(m))) {
+            return;
+          }
+          continue;
+        }
+        int drops = m.heldDrops();
+        List<StoredMessage> page = messages.after(m.roomId, m.replayedUpTo(), pageSize);
+        for (StoredMessage s : page) {
+          m.sendReplayed(s.seq(), Frames.message(s));
+        }
+        if (page.size() < pageSize && m.replayDone(drops)) {
+          return;
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not replay history: {0}", e.getClass().getName());
+      m.closeNow(CloseCode.UNAVAILABLE);
     }
   }
 
-  private void replay(Member m, long since) {
-    long after = since;
-    for (; ; ) {
-      List<StoredMessage> page = messages.after(m.roomId, after, REPLAY_PAGE);
-      for (StoredMessage s : page) {
-        m.sendReplayed(s.seq(), Frames.message(s));
-        after = s.seq();
-      }
-      if (page.size() < REPLAY_PAGE) {
-        return;
-      }
+  private void continueReplay(Member m) {
+    try {
+      replays.execute(() -> replay(m));
+    } catch (RejectedExecutionException e) {
+      m.closeNow(CloseCode.UNAVAILABLE); // the application is stopping
     }
   }
 
   private void chat(Member m, Envelope envelope) {
     if (!bus.available()) {
-      m.send(Frames.envelopeError("unavailable", "Not stored; try again.", envelope.counter(), 1000));
+      m.send(Frames.envelopeError(ErrorCode.UNAVAILABLE, envelope.counter(), RETRY_MILLIS));
+      return;
+    }
+    // Admission in memory before the node's shared writer queue: no session or room can fill it. The database limit
+    // (the same rates) stays the authority across nodes.
+    long wait = local.admit(m, clock.millis(), perSession, perRoom);
+    if (wait > 0) {
+      m.send(Frames.envelopeError(ErrorCode.RATE_LIMITED, envelope.counter(), wait));
       return;
     }
     boolean mayRepeat = m.mayRepeat(envelope.counter());
@@ -248,11 +325,11 @@ public class Relay {
   private void signal(Member m, Inbound.Signal s) {
     Envelope e = s.envelope();
     if (!m.signalAllowed(clock.millis())) {
-      m.send(Frames.envelopeError("rate_limited", describe("rate_limited"), e.counter(), 1000));
+      m.send(Frames.envelopeError(ErrorCode.RATE_LIMITED, e.counter(), RETRY_MILLIS));
       return;
     }
     if (s.to().equals(m.sessionId) || !bus.online(m.roomId).contains(s.to())) {
-      m.send(Frames.envelopeError("not_in_room", "That participant is not in this room.", e.counter(), 0));
+      m.send(Frames.envelopeError(ErrorCode.NOT_IN_ROOM, e.counter(), 0));
       return;
     }
     bus.publish(RoomEvent.one(m.roomId, s.to(), Frames.signal(m.sessionId, s.to(), e)));
@@ -260,11 +337,11 @@ public class Relay {
 
   private void profile(Member m, Envelope envelope) {
     if (envelope.ciphertextBytes() > Frames.MAX_PROFILE_BYTES) {
-      m.send(Frames.envelopeError("too_large", describe("too_large"), envelope.counter(), 0));
+      m.send(Frames.envelopeError(ErrorCode.TOO_LARGE, envelope.counter(), 0));
       return;
     }
     if (!m.profileAllowed(clock.millis(), PROFILE_GAP_MILLIS)) {
-      m.send(Frames.envelopeError("rate_limited", describe("rate_limited"), envelope.counter(), PROFILE_GAP_MILLIS));
+      m.send(Frames.envelopeError(ErrorCode.RATE_LIMITED, envelope.counter(), PROFILE_GAP_MILLIS));
       return;
     }
     try {
@@ -281,27 +358,21 @@ public class Relay {
       boolean database = Failures.fromDatabase(e);
       LOG.log(Level.WARNING, "could not store an envelope: {0}", database ? "database error" : e.getClass().getName());
     }
-    m.send(Frames.envelopeError("unavailable", "Not stored; try again.", envelope.counter(), 1000));
+    m.send(Frames.envelopeError(ErrorCode.UNAVAILABLE, envelope.counter(), RETRY_MILLIS));
   }
 
   private void refuse(Member m, Envelope envelope, Refusal refusal) {
     if (refusal.reason() == Reason.ROOM_NOT_FOUND) {
       m.send(Frames.GONE);
-      m.closeAfterDrain(LocalRooms.CLOSE_ROOM_GONE, "room deleted");
+      m.closeAfterDrain(CloseCode.ROOM_GONE);
       return;
     }
-    m.send(
-        Frames.envelopeError(
-            refusal.reason().code(), refusal.reason().message(), envelope.counter(), refusal.retryAfterMillis()));
-  }
-
-  private static String describe(String code) {
-    return switch (code) {
-      case "unknown_type" -> "Unknown frame type.";
-      case "too_large" -> "The frame is too large.";
-      case "rate_limited" -> "Too many frames; slow down.";
-      default -> "The frame is malformed.";
-    };
+    ErrorCode error = ErrorCode.of(refusal.reason());
+    long retry = refusal.retryAfterMillis();
+    if (error == ErrorCode.UNAVAILABLE) {
+      retry = Math.max(RETRY_MILLIS, retry);
+    }
+    m.send(Frames.envelopeError(error, envelope.counter(), retry));
   }
 
   private static void cancelAuthTimeout(Session socket) {
@@ -314,9 +385,9 @@ public class Relay {
     return (Member) socket.getUserProperties().get(MEMBER);
   }
 
-  private static void close(Session socket, CloseReason.CloseCode code, String phrase) {
+  private static void close(Session socket, CloseCode code) {
     try {
-      socket.close(new CloseReason(code, phrase));
+      socket.close(code.reason());
     } catch (IOException | RuntimeException e) {
       // the peer is already gone
     }

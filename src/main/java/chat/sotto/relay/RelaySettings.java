@@ -1,5 +1,6 @@
 package chat.sotto.relay;
 
+import chat.sotto.limits.Limit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Arrays;
@@ -15,8 +16,20 @@ public class RelaySettings {
   Optional<String> allowedOrigins;
 
   @Inject
-  @ConfigProperty(name = "sotto.relay.max-queued-frames", defaultValue = "1024")
-  int maxQueuedFrames;
+  @ConfigProperty(name = "sotto.relay.max-queued-bytes", defaultValue = "1048576")
+  int maxQueuedBytes;
+
+  @Inject
+  @ConfigProperty(name = "sotto.relay.max-connections-per-session", defaultValue = "3")
+  int maxConnectionsPerSession;
+
+  @Inject
+  @ConfigProperty(name = "sotto.relay.auth.per-second", defaultValue = "200")
+  double authPerSecond;
+
+  @Inject
+  @ConfigProperty(name = "sotto.relay.auth.burst", defaultValue = "1000")
+  int authBurst;
 
   @Inject
   @ConfigProperty(name = "sotto.relay.auth-timeout-seconds", defaultValue = "10")
@@ -40,8 +53,22 @@ public class RelaySettings {
         .orElse(List.of());
   }
 
-  public int maxQueuedFrames() {
-    return maxQueuedFrames;
+  /**
+   * Bytes one connection may have queued, the message being written included. At least four of the largest chat
+   * frames, so that the history replay (which fills half of it) always makes progress.
+   */
+  public int maxQueuedBytes() {
+    return Math.max(4 * Frames.MAX_MESSAGE_FRAME_CHARS, maxQueuedBytes);
+  }
+
+  /** Sockets one session may hold open at once on a node (a few tabs of the same room). */
+  public int maxConnectionsPerSession() {
+    return Math.max(1, maxConnectionsPerSession);
+  }
+
+  /** Authentication attempts (token checks) one node makes: a token-guessing loop gets no more than this. */
+  public Limit authLimit() {
+    return Limit.perSecond(authPerSecond, authBurst);
   }
 
   public long authTimeoutMillis() {

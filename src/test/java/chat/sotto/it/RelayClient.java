@@ -101,7 +101,12 @@ public final class RelayClient implements WebSocket.Listener, AutoCloseable {
 
   /** The next frame matching {@code p}, skipping others; fails after a bounded wait. */
   public JsonObject await(Predicate<JsonObject> p, String what) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
+    return await(p, what, WAIT);
+  }
+
+  /** The next frame matching {@code p}, skipping others; fails after {@code wait}. */
+  public JsonObject await(Predicate<JsonObject> p, String what, Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
     try {
       for (; ; ) {
         long left = deadline - System.nanoTime();

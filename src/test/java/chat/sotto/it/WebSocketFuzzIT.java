@@ -93,7 +93,7 @@ class WebSocketFuzzIT {
 
   /** The error codes docs/PROTOCOL.md documents: the one place to switch to relay.ErrorCode after the merge. */
   static Set<String> documentedErrorCodes() {
-    return Set.of("bad_frame", "unknown_type", "too_large", "rate_limited", "not_in_room", "unavailable");
+    return Set.of("bad_frame", "unknown_type", "too_large", "rate_limited", "not_in_room", "unavailable", "server_full");
   }
 
   @Test

@@ -61,9 +61,9 @@ public class FanOutBenchmark {
     bus.local = rooms;
     for (int i = 0; i < members; i++) {
       Participant p = new Participant(SessionId.random(), roomId, SessionToken.random(), i == 0, i);
-      Member m = new Member(instantSocket(), p, 0, 0, 1024);
-      m.replayDone();
-      rooms.add(m);
+      Member m = new Member(instantSocket(), p, 0, 0, 1 << 20);
+      m.replayDone(0);
+      rooms.add(m, Integer.MAX_VALUE);
     }
   }
 

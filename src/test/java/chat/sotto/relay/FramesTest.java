@@ -71,8 +71,9 @@ class FramesTest {
     assertEquals("{\"t\":\"presence\",\"online\":[\"a\",\"b\"]}", Frames.presence(List.of("a", "b")));
     assertEquals("{\"t\":\"ack\",\"c\":4,\"seq\":9}", Frames.ack(4, 9));
     assertEquals(
-        "{\"t\":\"error\",\"code\":\"rate_limited\",\"message\":\"m\",\"c\":3,\"retryAfterMs\":200}",
-        Frames.envelopeError("rate_limited", "m", 3, 200));
+        "{\"t\":\"error\",\"code\":\"rate_limited\",\"message\":\"Too many frames; slow down.\",\"c\":3,"
+            + "\"retryAfterMs\":200}",
+        Frames.envelopeError(ErrorCode.RATE_LIMITED, 3, 200));
   }
 
   @Test
