@@ -32,6 +32,22 @@ public class MessageSettings {
   int roomBurst;
 
   @Inject
+  @ConfigProperty(name = "sotto.limits.message-bytes.per-second", defaultValue = "16384")
+  double bytesPerSecond;
+
+  @Inject
+  @ConfigProperty(name = "sotto.limits.message-bytes.burst", defaultValue = "65536")
+  int bytesBurst;
+
+  @Inject
+  @ConfigProperty(name = "sotto.limits.room-message-bytes.per-second", defaultValue = "65536")
+  double roomBytesPerSecond;
+
+  @Inject
+  @ConfigProperty(name = "sotto.limits.room-message-bytes.burst", defaultValue = "262144")
+  int roomBytesBurst;
+
+  @Inject
   @ConfigProperty(name = "sotto.messages.writers", defaultValue = "1")
   int writers;
 
@@ -42,6 +58,18 @@ public class MessageSettings {
   @Inject
   @ConfigProperty(name = "sotto.messages.writer-queue", defaultValue = "20000")
   int writerQueue;
+
+  @Inject
+  @ConfigProperty(name = "sotto.messages.writer-queue-bytes", defaultValue = "67108864")
+  long writerQueueBytes;
+
+  @Inject
+  @ConfigProperty(name = "sotto.messages.room-queue-bytes", defaultValue = "1048576")
+  long roomQueueBytes;
+
+  @Inject
+  @ConfigProperty(name = "sotto.messages.batch-max-bytes", defaultValue = "131072")
+  long batchMaxBytes;
 
   /** Threads that store messages (group commit); each room belongs to one of them. */
   public int writers() {
@@ -58,6 +86,24 @@ public class MessageSettings {
     return Math.max(1, writerQueue);
   }
 
+  /** Bytes of envelopes that may wait for each writer. */
+  public long writerQueueBytes() {
+    return Math.max(MAX_CIPHERTEXT_BYTES * 2L, writerQueueBytes);
+  }
+
+  /** Bytes of one room's envelopes that may wait for its writer: a flooding room is refused before it fills more. */
+  public long roomQueueBytes() {
+    return Math.max(MAX_CIPHERTEXT_BYTES * 2L, roomQueueBytes);
+  }
+
+  /**
+   * Bytes after which a batch takes no more envelopes: a batch of large envelopes then commits in tens of
+   * milliseconds, so the envelope of a quiet room never waits long behind it.
+   */
+  public long batchMaxBytes() {
+    return Math.max(1, batchMaxBytes);
+  }
+
   /** Messages kept per room; older ones are deleted as new ones arrive. */
   public int historyLimit() {
     return historyLimit;
@@ -66,6 +112,19 @@ public class MessageSettings {
   /** Messages one session may send. */
   public Limit perSession() {
     return Limit.perSecond(perSecond, burst);
+  }
+
+  /**
+   * Kibibytes of envelopes one session may send (checked in each node's memory): small messages never reach it, a
+   * stream of the largest ones is slowed to what the node can store for everyone.
+   */
+  public Limit sessionKibibytes() {
+    return Limit.perSecond(bytesPerSecond / 1024, Math.max(1, bytesBurst / 1024));
+  }
+
+  /** Kibibytes of envelopes all members of one room may send together (checked in each node's memory). */
+  public Limit roomKibibytes() {
+    return Limit.perSecond(roomBytesPerSecond / 1024, Math.max(1, roomBytesBurst / 1024));
   }
 
   /** Messages all members of one room may send together. */

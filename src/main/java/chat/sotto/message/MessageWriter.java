@@ -17,17 +17,16 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * Stores chat envelopes with group commit. Envelopes wait in a bounded queue per writer; a writer takes whatever has
- * queued up (up to a batch) and stores it in one transaction ({@link MessageBatch}), so that while one batch commits
- * the next one gathers. Outcomes are reported only after the commit: an envelope is acknowledged only once stored.
+ * Stores chat envelopes with group commit. Envelopes wait for a writer in bounded queues per room ({@link
+ * RoomQueues}); a writer takes what has queued up, the rooms in turn, up to a batch, and stores it in one transaction
+ * ({@link MessageBatch}), so that while one batch commits the next one gathers, and a flooding room delays only
+ * itself. Outcomes are reported only after the commit: an envelope is acknowledged only once stored.
  * Each room belongs to one writer, so a room's outcomes are reported in seq order.
  */
 @ApplicationScoped
@@ -70,7 +69,9 @@ public class MessageWriter {
   void start() {
     running = true;
     for (int i = 0; i < settings.writers(); i++) {
-      Shard shard = new Shard(settings.writerQueue());
+      Shard shard =
+          new Shard(
+              new RoomQueues<>(settings.writerQueue(), settings.writerQueueBytes(), settings.roomQueueBytes()));
       Thread t = threads.newThread(shard::run);
       t.setName("sotto-message-writer-" + i);
       shard.thread = t;
@@ -92,7 +93,7 @@ public class MessageWriter {
   public void submit(String roomId, String senderId, Envelope envelope, boolean mayRepeat, Outcome outcome) {
     Pending p = new Pending(new MessageBatch.Item(roomId, senderId, envelope, mayRepeat), outcome);
     Shard shard = shards.get(Math.floorMod(roomId.hashCode(), shards.size()));
-    if (!running || !shard.queue.offer(p)) {
+    if (!running || !shard.queue.offer(roomId, p, envelope.storedBytes())) {
       outcome.failed(new Busy());
     }
   }
@@ -187,24 +188,21 @@ public class MessageWriter {
   }
 
   private final class Shard {
-    final BlockingQueue<Pending> queue;
+    final RoomQueues<Pending> queue;
     Thread thread;
 
-    Shard(int capacity) {
-      queue = new ArrayBlockingQueue<>(capacity);
+    Shard(RoomQueues<Pending> queue) {
+      this.queue = queue;
     }
 
     void run() {
       List<Pending> batch = new ArrayList<>(settings.batchMax());
       while (running) {
         try {
-          Pending first = queue.poll(1, TimeUnit.SECONDS);
-          if (first == null) {
-            continue;
+          queue.take(batch, settings.batchMax(), settings.batchMaxBytes(), 1, TimeUnit.SECONDS);
+          if (!batch.isEmpty()) {
+            write(batch);
           }
-          batch.add(first);
-          queue.drainTo(batch, settings.batchMax() - 1);
-          write(batch);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           break;

@@ -29,6 +29,8 @@ enum CloseCode {
   SESSION_ENDED(4001, "session ended"),
   /** The session already has the most sockets allowed open at once. */
   TOO_MANY_CONNECTIONS(4029, "too many connections"),
+  /** The client kept sending chat messages while told to wait (refusals faster than {@link Relay#REFUSALS}). */
+  RATE_LIMIT_IGNORED(4029, "rate limit ignored"),
   /** The room was deleted. */
   ROOM_GONE(4404, "room deleted");
 

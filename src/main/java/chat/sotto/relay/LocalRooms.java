@@ -1,6 +1,5 @@
 package chat.sotto.relay;
 
-import chat.sotto.limits.Limit;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,22 +49,35 @@ public class LocalRooms {
   }
 
   /**
-   * Admits one chat message of {@code m} at {@code now} against its session's and its room's rates on this node:
-   * 0 when admitted, else the milliseconds to wait.
+   * Admits one chat message of {@code bytes} from {@code m} at {@code now} against its session's and its room's
+   * rates on this node: 0 when admitted, else the milliseconds to wait.
    */
-  long admit(Member m, long now, Limit perSession, Limit perRoom) {
+  long admit(Member m, long now, int bytes, ChatRates rates) {
     LocalRoom r = rooms.get(m.roomId);
     if (r == null) {
       return 0; // closing: the database limit still applies
     }
-    MemoryBucket session = r.sessionRates.computeIfAbsent(m.sessionId, k -> new MemoryBucket());
-    long wait = session.take(perSession, now);
+    SessionRates session = r.sessionRates.computeIfAbsent(m.sessionId, k -> new SessionRates());
+    int kib = ChatRates.kibibytes(bytes);
+    long wait = session.messages.take(rates.sessionMessages(), now);
     if (wait > 0) {
       return wait;
     }
-    wait = r.rate.take(perRoom, now);
+    wait = session.kibibytes.take(rates.sessionKibibytes(), now, kib);
+    if (wait == 0) {
+      wait = r.rate.take(rates.roomMessages(), now);
+      if (wait == 0) {
+        wait = r.kibibytes.take(rates.roomKibibytes(), now, kib);
+        if (wait > 0) {
+          r.rate.giveBack(rates.roomMessages(), now);
+        }
+      }
+      if (wait > 0) {
+        session.kibibytes.giveBack(rates.sessionKibibytes(), now, kib);
+      }
+    }
     if (wait > 0) {
-      session.giveBack(perSession, now);
+      session.messages.giveBack(rates.sessionMessages(), now);
     }
     return wait;
   }
@@ -118,6 +130,12 @@ public class LocalRooms {
   private static final class LocalRoom {
     final CopyOnWriteArrayList<Member> members = new CopyOnWriteArrayList<>();
     final MemoryBucket rate = new MemoryBucket();
-    final ConcurrentHashMap<String, MemoryBucket> sessionRates = new ConcurrentHashMap<>();
+    final MemoryBucket kibibytes = new MemoryBucket();
+    final ConcurrentHashMap<String, SessionRates> sessionRates = new ConcurrentHashMap<>();
+  }
+
+  private static final class SessionRates {
+    final MemoryBucket messages = new MemoryBucket();
+    final MemoryBucket kibibytes = new MemoryBucket();
   }
 }

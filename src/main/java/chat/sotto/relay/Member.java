@@ -1,5 +1,7 @@
 package chat.sotto.relay;
 
+import chat.sotto.limits.Limit;
+
 import chat.sotto.session.Participant;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendHandler;
@@ -36,6 +38,7 @@ final class Member implements Outbox.Transport {
   // its fan-out comes later) and must not be sent twice.
   private long deliveredUpTo;
   private long lastTypingAt;
+  private final MemoryBucket refusals = new MemoryBucket();
   private double signalTokens = SIGNAL_BURST;
   private long signalCheckedAt;
   private long lastProfileAt;
@@ -162,6 +165,14 @@ final class Member implements Outbox.Transport {
   }
 
   /** Rate-limits typing frames in memory: true if at least {@code gapMillis} passed since the last one. */
+  /**
+   * Notes a chat message refused for its rate at {@code now}; true once refusals come faster than {@code limit}
+   * allows: the client ignores the wait it is told ({@code retryAfterMs}) and only keeps the node busy.
+   */
+  boolean refusedTooOften(Limit limit, long now) {
+    return refusals.take(limit, now) > 0;
+  }
+
   synchronized boolean typingAllowed(long now, long gapMillis) {
     if (now - lastTypingAt < gapMillis) {
       return false;

@@ -11,17 +11,32 @@ final class MemoryBucket {
   private long tat;
 
   /** Takes one action at {@code now}: 0 when admitted, else the milliseconds to wait. */
-  synchronized long take(Limit limit, long now) {
-    long admitsUntil = now + (limit.burst() - 1) * limit.intervalMillis();
+  long take(Limit limit, long now) {
+    return take(limit, now, 1);
+  }
+
+  /**
+   * Takes {@code cost} actions at once (for example kibibytes of one message) at {@code now}: 0 when admitted, else
+   * the milliseconds to wait. A cost above the burst counts as the whole burst, so it is admitted from an idle bucket.
+   */
+  synchronized long take(Limit limit, long now, int cost) {
+    int k = Math.max(1, Math.min(cost, limit.burst()));
+    long admitsUntil = now + (limit.burst() - k) * limit.intervalMillis();
     if (tat > admitsUntil) {
       return Math.max(1, tat - admitsUntil);
     }
-    tat = Math.max(tat, now) + limit.intervalMillis();
+    tat = Math.max(tat, now) + k * limit.intervalMillis();
     return 0;
   }
 
   /** Gives back an action taken at {@code now} that did not happen after all. */
-  synchronized void giveBack(Limit limit, long now) {
-    tat = Math.max(now, tat - limit.intervalMillis());
+  void giveBack(Limit limit, long now) {
+    giveBack(limit, now, 1);
+  }
+
+  /** Gives back {@code cost} actions taken at {@code now} that did not happen after all. */
+  synchronized void giveBack(Limit limit, long now, int cost) {
+    int k = Math.max(1, Math.min(cost, limit.burst()));
+    tat = Math.max(now, tat - k * limit.intervalMillis());
   }
 }

@@ -41,6 +41,11 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class Relay {
   private static final Logger LOG = Logger.getLogger(Relay.class.getName());
+  /**
+   * How fast a connection may have chat messages refused for their rate before it is closed: a client that waits as
+   * told never gets near it; one that ignores the wait would otherwise keep the node parsing what it cannot admit.
+   */
+  static final Limit REFUSALS = Limit.perSecond(10, 50);
   private static final String MEMBER = "sotto.member";
   private static final String AUTH_TIMEOUT = "sotto.auth-timeout";
   private static final int REPLAY_PAGE = 200;
@@ -67,8 +72,7 @@ public class Relay {
 
   private final MemoryBucket authAttempts = new MemoryBucket();
   private Limit authLimit;
-  private Limit perSession;
-  private Limit perRoom;
+  private ChatRates chatRates;
   // Continues replays once their clients have drained enough (see #replay): a few threads that read the database,
   // never the threads that report completed writes.
   private ExecutorService replays;
@@ -76,8 +80,12 @@ public class Relay {
   @PostConstruct
   void start() {
     authLimit = settings.authLimit();
-    perSession = messageSettings.perSession();
-    perRoom = messageSettings.perRoom();
+    chatRates =
+        new ChatRates(
+            messageSettings.perSession(),
+            messageSettings.perRoom(),
+            messageSettings.sessionKibibytes(),
+            messageSettings.roomKibibytes());
     replays = Executors.newFixedThreadPool(2, threads);
   }
 
@@ -288,9 +296,13 @@ public class Relay {
     }
     // Admission in memory before the node's shared writer queue: no session or room can fill it. The database limit
     // (the same rates) stays the authority across nodes.
-    long wait = local.admit(m, clock.millis(), perSession, perRoom);
+    long wait = local.admit(m, clock.millis(), envelope.storedBytes(), chatRates);
     if (wait > 0) {
-      m.send(Frames.envelopeError(ErrorCode.RATE_LIMITED, envelope.counter(), wait));
+      if (m.refusedTooOften(REFUSALS, clock.millis())) {
+        m.closeNow(CloseCode.RATE_LIMIT_IGNORED);
+      } else {
+        m.send(Frames.envelopeError(ErrorCode.RATE_LIMITED, envelope.counter(), wait));
+      }
       return;
     }
     boolean mayRepeat = m.mayRepeat(envelope.counter());

@@ -45,4 +45,31 @@ class MemoryBucketTest {
     b.giveBack(one, 0);
     assertEquals(0, b.take(one, 0));
   }
+
+  @Test
+  void largeMessagesUseUpAKibibyteBudgetThatSmallOnesNeverReach() {
+    MemoryBucket b = new MemoryBucket();
+    Limit sixteenKibPerSecondBurstOf64 = Limit.perSecond(16, 64);
+    long now = 1_000_000;
+    for (int i = 0; i < 2; i++) {
+      assertEquals(0, b.take(sixteenKibPerSecondBurstOf64, now, 22), "largest envelope " + i);
+    }
+    long wait = b.take(sixteenKibPerSecondBurstOf64, now, 22);
+    assertTrue(wait > 0, "a third one waits");
+    assertEquals(0, b.take(sixteenKibPerSecondBurstOf64, now + wait, 22), "until the wait it was told");
+    MemoryBucket small = new MemoryBucket();
+    for (int i = 0; i < 50; i++) {
+      assertEquals(0, small.take(sixteenKibPerSecondBurstOf64, now + i * 200L, 1), "five 1-KiB messages a second");
+    }
+  }
+
+  @Test
+  void aCostAboveTheBurstIsAdmittedFromAnIdleBucketOnly() {
+    MemoryBucket b = new MemoryBucket();
+    Limit tiny = Limit.perSecond(1, 4);
+    assertEquals(0, b.take(tiny, 0, 100));
+    assertTrue(b.take(tiny, 0, 1) > 0);
+    b.giveBack(tiny, 0, 100);
+    assertEquals(0, b.take(tiny, 0, 1));
+  }
 }
