@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A WebSocket client on a plain TCP socket, for clients that misbehave below what a WebSocket library allows: one
@@ -22,6 +23,7 @@ import java.util.Base64;
 final class RawWebSocket implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
   private final Socket socket;
+  private static final AtomicInteger CLIENTS = new AtomicInteger();
   private final OutputStream out;
   private final DataInputStream in;
 
@@ -49,6 +51,16 @@ final class RawWebSocket implements AutoCloseable {
     return ws;
   }
 
+  /**
+   * Each raw socket plays a client of its own: the test server trusts loopback as a proxy, so this header (never a
+   * destination: nothing is sent to it) keys the per-client handshake budget, which is FairnessIT's subject, not the
+   * subject of the tests that open many raw sockets.
+   */
+  private static String nextClientAddress() {
+    int n = CLIENTS.incrementAndGet();
+    return "198.18." + ((n >> 8) & 0xff) + "." + (n & 0xff);
+  }
+
   private void handshake(URI base) throws IOException {
     byte[] key = new byte[16];
     RANDOM.nextBytes(key);
@@ -66,6 +78,8 @@ final class RawWebSocket implements AutoCloseable {
             + base.getPort()
             + "\r\nX-Forwarded-Proto: "
             + Api.PROXIED_PROTO
+            + "\r\nX-Forwarded-For: "
+            + nextClientAddress()
             + "\r\n\r\n";
     out.write(request.getBytes(StandardCharsets.US_ASCII));
     out.flush();
