@@ -200,9 +200,8 @@ public class RedisBus implements RoomBus {
   }
 
   static String encode(RoomEvent e) {
-    return e.kind().name() + '|' + e.roomId().value() + '|' + (e.sessionId() == null ? "" : e.sessionId().value()) + '|'
-        + e.seq()
-        + '|' + (e.frame() == null ? "" : e.frame());
+    return e.kind().name() + '|' + e.roomId().value() + '|' + (e.sessionId() == null ? "" : e.sessionId().value())
+        + '|' + e.seq() + '|' + (e.frame() == null ? "" : e.frame());
   }
 
   static RoomEvent decode(String text) {
