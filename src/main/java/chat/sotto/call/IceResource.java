@@ -41,7 +41,7 @@ public class IceResource {
     JsonObjectBuilder body = Json.createObjectBuilder();
     if (relay) {
       TurnCredentials c =
-          TurnCredentials.issue(settings.secret(), who.id(), clock.millis() / 1000, settings.ttlSeconds());
+          TurnCredentials.issue(settings.secret(), who.id().value(), clock.millis() / 1000, settings.ttlSeconds());
       servers.add(
           Json.createObjectBuilder()
               .add("urls", array(settings.turnUrls()))

@@ -1,5 +1,6 @@
 package chat.sotto.housekeeping;
 
+import chat.sotto.room.RoomId;
 import chat.sotto.room.RoomService;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
@@ -44,14 +45,14 @@ public class Housekeeper {
   @Timeout
   void sweep() {
     int deleted = 0;
-    List<String> expired;
+    List<RoomId> expired;
     try {
       expired = rooms.expiredRoomIds();
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "housekeeping sweep failed: {0}", e.getClass().getName());
       return;
     }
-    for (String roomId : expired) {
+    for (RoomId roomId : expired) {
       try {
         deleted += rooms.deleteIfExpired(roomId) ? 1 : 0;
       } catch (RuntimeException e) {

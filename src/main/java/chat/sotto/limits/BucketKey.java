@@ -1,6 +1,8 @@
 package chat.sotto.limits;
 
 import chat.sotto.common.Base64Url;
+import chat.sotto.room.RoomId;
+import chat.sotto.session.SessionId;
 
 /**
  * The key of one rate-limit bucket, built only by the factories below, so that every place that creates, takes from
@@ -8,8 +10,6 @@ import chat.sotto.common.Base64Url;
  * {@code rooms}, {@code sessions}, {@code join:<room>}, {@code room-msg:<room>}, {@code msg:<session>}.
  */
 public record BucketKey(String value) implements Comparable<BucketKey> {
-  private static final int ROOM_ID_BYTES = 32;
-  private static final int SESSION_ID_BYTES = 16;
   private static final String ROOMS = "rooms";
   private static final String SESSIONS = "sessions";
   private static final String JOIN = "join:";
@@ -33,18 +33,18 @@ public record BucketKey(String value) implements Comparable<BucketKey> {
   }
 
   /** Sessions issued by joining one room. */
-  public static BucketKey join(String roomId) {
-    return new BucketKey(JOIN + roomId);
+  public static BucketKey join(RoomId roomId) {
+    return new BucketKey(JOIN + roomId.value());
   }
 
   /** Messages sent by all members of one room together. */
-  public static BucketKey roomMessages(String roomId) {
-    return new BucketKey(ROOM_MESSAGES + roomId);
+  public static BucketKey roomMessages(RoomId roomId) {
+    return new BucketKey(ROOM_MESSAGES + roomId.value());
   }
 
   /** Messages sent by one session. */
-  public static BucketKey sessionMessages(String sessionId) {
-    return new BucketKey(SESSION_MESSAGES + sessionId);
+  public static BucketKey sessionMessages(SessionId sessionId) {
+    return new BucketKey(SESSION_MESSAGES + sessionId.value());
   }
 
   /** The kind of bucket, without the identifier in it (safe to name in a log line or an exception). */
@@ -72,13 +72,13 @@ public record BucketKey(String value) implements Comparable<BucketKey> {
       return true;
     }
     if (value.startsWith(JOIN)) {
-      return Base64Url.isExactly(value.substring(JOIN.length()), ROOM_ID_BYTES);
+      return Base64Url.isExactly(value.substring(JOIN.length()), RoomId.BYTES);
     }
     if (value.startsWith(ROOM_MESSAGES)) {
-      return Base64Url.isExactly(value.substring(ROOM_MESSAGES.length()), ROOM_ID_BYTES);
+      return Base64Url.isExactly(value.substring(ROOM_MESSAGES.length()), RoomId.BYTES);
     }
     if (value.startsWith(SESSION_MESSAGES)) {
-      return Base64Url.isExactly(value.substring(SESSION_MESSAGES.length()), SESSION_ID_BYTES);
+      return Base64Url.isExactly(value.substring(SESSION_MESSAGES.length()), SessionId.BYTES);
     }
     return false;
   }

@@ -1,6 +1,7 @@
 package chat.sotto.limits;
 
 import chat.sotto.common.Refusal;
+import chat.sotto.room.RoomId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -61,12 +62,14 @@ public class RateLimiter {
    *
    * @param roomId the room the bucket dies with, or null for a global bucket
    */
-  public void create(BucketKey key, String roomId) {
-    em.persist(new RateBucket(key.value(), roomId, 0));
+  public void create(BucketKey key, RoomId roomId) {
+    em.persist(new RateBucket(key.value(), roomId == null ? null : roomId.value(), 0));
   }
 
   /** Deletes every bucket that belongs to a room. */
-  public void forgetRoom(String roomId) {
-    em.createQuery("DELETE FROM RateBucket b WHERE b.roomId = :room").setParameter("room", roomId).executeUpdate();
+  public void forgetRoom(RoomId roomId) {
+    em.createQuery("DELETE FROM RateBucket b WHERE b.roomId = :room")
+        .setParameter("room", roomId.value())
+        .executeUpdate();
   }
 }

@@ -36,8 +36,8 @@ public class HistoryResource {
     RoomId room = RoomId.parse(roomId);
     long beforeSeq = before == null ? Long.MAX_VALUE : number(before, 1, Long.MAX_VALUE);
     int size = limit == null ? DEFAULT_LIMIT : (int) number(limit, 1, MAX_LIMIT);
-    sessions.authenticateIn(SessionToken.fromAuthorization(authorization), room.value());
-    MessageStore.Page page = messages.before(room.value(), beforeSeq, size);
+    sessions.authenticateIn(SessionToken.fromAuthorization(authorization), room);
+    MessageStore.Page page = messages.before(room, beforeSeq, size);
     StringBuilder json = new StringBuilder("{\"messages\":[");
     for (int i = 0; i < page.messages().size(); i++) {
       json.append(i == 0 ? "" : ",").append(MessageFrame.encode(page.messages().get(i)));

@@ -5,6 +5,8 @@ import chat.sotto.common.Refusal;
 import chat.sotto.limits.BucketKey;
 import chat.sotto.limits.Limit;
 import chat.sotto.limits.TokenBatch;
+import chat.sotto.room.RoomId;
+import chat.sotto.session.SessionId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -57,7 +59,7 @@ final class MessageBatch {
   private static final String SET_BYTES = "UPDATE rooms SET stored_bytes = ? WHERE id = ?";
 
   /** One envelope to store. {@code mayRepeat}: its counter may have been stored before (look it up first). */
-  record Item(String roomId, String senderId, Envelope envelope, boolean mayRepeat) {
+  record Item(RoomId roomId, SessionId senderId, Envelope envelope, boolean mayRepeat) {
     BucketKey senderBucket() {
       return BucketKey.sessionMessages(senderId);
     }
@@ -103,19 +105,20 @@ final class MessageBatch {
     }
     open = takeTokens(c, items, open, out, perSender, Item::senderBucket, now);
     open = takeTokens(c, items, open, out, perRoom, Item::roomBucket, now);
-    Map<String, List<Integer>> byRoom = new TreeMap<>();
+    // Rooms in the order of their IDs' text: the lock order of their rows.
+    Map<RoomId, List<Integer>> byRoom = new TreeMap<>(Comparator.comparing(RoomId::value));
     for (int i : open) {
       byRoom.computeIfAbsent(items.get(i).roomId(), k -> new ArrayList<>()).add(i);
     }
     List<Trim> trims = new ArrayList<>();
     try (PreparedStatement insert = c.prepareStatement(INSERT)) {
-      for (Map.Entry<String, List<Integer>> room : byRoom.entrySet()) {
+      for (Map.Entry<RoomId, List<Integer>> room : byRoom.entrySet()) {
         List<Integer> ids = room.getValue();
         long bytes = 0;
         for (int i : ids) {
           bytes += items.get(i).envelope().storedBytes();
         }
-        SeqAllocator.Advanced advanced = seqs.advance(c, room.getKey(), ids.size(), bytes, now);
+        SeqAllocator.Advanced advanced = seqs.advance(c, room.getKey().value(), ids.size(), bytes, now);
         if (advanced == null) {
           ids.forEach(i -> out[i] = new Refusal(Reason.ROOM_NOT_FOUND));
           continue;
@@ -176,8 +179,8 @@ final class MessageBatch {
   }
 
   private static StoredMessage find(PreparedStatement find, Item item) throws SQLException {
-    find.setString(1, item.roomId());
-    find.setString(2, item.senderId());
+    find.setString(1, item.roomId().value());
+    find.setString(2, item.senderId().value());
     find.setLong(3, item.envelope().counter());
     try (ResultSet rs = find.executeQuery()) {
       if (!rs.next()) {
@@ -227,7 +230,7 @@ final class MessageBatch {
 
   // Every TRIM_EVERY messages, a room beyond its history limit drops its oldest messages; so does, at once, a room
   // beyond its byte cap, down to TRIM_TO_EIGHTHS of it.
-  private Trim trimDue(String roomId, long before, SeqAllocator.Advanced room) {
+  private Trim trimDue(RoomId roomId, long before, SeqAllocator.Advanced room) {
     long last = room.lastSeq();
     boolean byCount = last > historyLimit && last / TRIM_EVERY != before / TRIM_EVERY;
     boolean byBytes = room.storedBytes() > roomBytes;
@@ -235,7 +238,7 @@ final class MessageBatch {
       return null;
     }
     long byteTarget = byBytes ? roomBytes / 8 * TRIM_TO_EIGHTHS : roomBytes;
-    return new Trim(roomId, last - historyLimit, room.storedBytes(), byteTarget);
+    return new Trim(roomId.value(), last - historyLimit, room.storedBytes(), byteTarget);
   }
 
   // Runs after the batch's inserts, so that its own messages count (and may go, in a room that took in more than its
@@ -290,7 +293,7 @@ final class MessageBatch {
   /** Placeholder for an item that repeats an earlier item of the same batch. */
   private record Later(int index) {}
 
-  private record SenderCounter(String senderId, long counter) {}
+  private record SenderCounter(SessionId senderId, long counter) {}
 
   private record Keyed(BucketKey key, int index) {}
 }

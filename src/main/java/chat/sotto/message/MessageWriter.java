@@ -4,6 +4,8 @@ import chat.sotto.common.Refusal;
 import chat.sotto.common.Transactions;
 import chat.sotto.limits.CapsSettings;
 import chat.sotto.limits.DeploymentUsage;
+import chat.sotto.room.RoomId;
+import chat.sotto.session.SessionId;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -90,10 +92,10 @@ public class MessageWriter {
    * Queues an envelope from {@code senderId} in {@code roomId}. {@code mayRepeat}: the counter may have been stored
    * before (a resend), so the writer looks it up. When the queue is full the outcome is a failure at once.
    */
-  public void submit(String roomId, String senderId, Envelope envelope, boolean mayRepeat, Outcome outcome) {
+  public void submit(RoomId roomId, SessionId senderId, Envelope envelope, boolean mayRepeat, Outcome outcome) {
     Pending p = new Pending(new MessageBatch.Item(roomId, senderId, envelope, mayRepeat), outcome);
-    Shard shard = shards.get(Math.floorMod(roomId.hashCode(), shards.size()));
-    if (!running || !shard.queue.offer(roomId, p, envelope.storedBytes())) {
+    Shard shard = shards.get(Math.floorMod(roomId.value().hashCode(), shards.size()));
+    if (!running || !shard.queue.offer(roomId.value(), p, envelope.storedBytes())) {
       outcome.failed(new Busy());
     }
   }

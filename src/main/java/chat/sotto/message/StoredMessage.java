@@ -1,5 +1,7 @@
 package chat.sotto.message;
 
+import chat.sotto.room.RoomId;
+import chat.sotto.session.SessionId;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -41,16 +43,18 @@ public class StoredMessage {
 
   protected StoredMessage() {}
 
-  StoredMessage(String roomId, long seq, String senderId, Envelope envelope, long createdAt) {
-    this.roomId = roomId;
+  StoredMessage(RoomId roomId, long seq, SessionId senderId, Envelope envelope, long createdAt) {
+    this.roomId = roomId.value();
     this.seq = seq;
-    this.senderId = senderId;
+    this.senderId = senderId.value();
     this.counter = envelope.counter();
     this.iv = envelope.iv();
     this.ciphertext = envelope.ciphertext();
     this.createdAt = createdAt;
   }
 
+  // The IDs are given as their stored text: a stored message is only bound to SQL or encoded into frames (the relay's
+  // hot path), never compared, so wrapping them again would cost an allocation per frame for nothing.
   public String roomId() {
     return roomId;
   }

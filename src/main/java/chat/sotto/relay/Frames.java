@@ -76,7 +76,7 @@ public final class Frames {
         if (!SessionId.isValid(to)) {
           throw new FrameError(ErrorCode.BAD_FRAME);
         }
-        yield new Inbound.Signal(to, envelopeFields(frame, MAX_SIGNAL_BYTES));
+        yield new Inbound.Signal(new SessionId(to), envelopeFields(frame, MAX_SIGNAL_BYTES));
       }
       case "typing" -> {
         requireMembers(frame, TYPE_ONLY);
@@ -91,13 +91,13 @@ public final class Frames {
   }
 
   static String welcome(
-      Participant self, long maxCounter, String ownerId, long latestSeq, long firstSeq, List<Participant> members) {
+      Participant self, long maxCounter, SessionId ownerId, long latestSeq, long firstSeq, List<Participant> members) {
     StringBuilder b =
         new StringBuilder(256)
             .append("{\"t\":\"welcome\",\"sessionId\":\"")
-            .append(self.id())
+            .append(self.id().value())
             .append("\",\"ownerId\":\"")
-            .append(ownerId)
+            .append(ownerId.value())
             .append("\",\"owner\":")
             .append(self.owner())
             .append(",\"latestSeq\":")
@@ -111,7 +111,7 @@ public final class Frames {
     for (Participant p : members) {
       if (p.hasProfile()) {
         b.append(first ? "" : ",");
-        appendProfile(b, p.id(), p.profileCounter(), p.profileIv(), p.profileCt());
+        appendProfile(b, p.id().value(), p.profileCounter(), p.profileIv(), p.profileCt());
         first = false;
       }
     }
@@ -126,32 +126,32 @@ public final class Frames {
     return "{\"t\":\"ack\",\"c\":" + counter + ",\"seq\":" + seq + "}";
   }
 
-  static String profile(String from, Envelope e) {
+  static String profile(SessionId from, Envelope e) {
     StringBuilder b = new StringBuilder(e.ciphertext().length() + 100);
-    appendProfile(b, from, e.counter(), e.iv(), e.ciphertext());
+    appendProfile(b, from.value(), e.counter(), e.iv(), e.ciphertext());
     return b.toString();
   }
 
-  static String presence(Collection<String> online) {
+  static String presence(Collection<SessionId> online) {
     StringBuilder b = new StringBuilder(32 + online.size() * 25).append("{\"t\":\"presence\",\"online\":[");
     boolean first = true;
-    for (String id : online) {
-      b.append(first ? "\"" : ",\"").append(id).append('"');
+    for (SessionId id : online) {
+      b.append(first ? "\"" : ",\"").append(id.value()).append('"');
       first = false;
     }
     return b.append("]}").toString();
   }
 
-  static String typing(String from) {
-    return "{\"t\":\"typing\",\"from\":\"" + from + "\"}";
+  static String typing(SessionId from) {
+    return "{\"t\":\"typing\",\"from\":\"" + from.value() + "\"}";
   }
 
-  static String signal(String from, String to, Envelope e) {
+  static String signal(SessionId from, SessionId to, Envelope e) {
     return new StringBuilder(e.ciphertext().length() + 140)
         .append("{\"t\":\"signal\",\"from\":\"")
-        .append(from)
+        .append(from.value())
         .append("\",\"to\":\"")
-        .append(to)
+        .append(to.value())
         .append("\",\"c\":")
         .append(e.counter())
         .append(",\"iv\":\"")
@@ -162,8 +162,8 @@ public final class Frames {
         .toString();
   }
 
-  static String left(String sessionId) {
-    return "{\"t\":\"left\",\"from\":\"" + sessionId + "\"}";
+  static String left(SessionId sessionId) {
+    return "{\"t\":\"left\",\"from\":\"" + sessionId.value() + "\"}";
   }
 
   static String error(ErrorCode error) {

@@ -1,5 +1,7 @@
 package chat.sotto.relay;
 
+import chat.sotto.room.RoomId;
+import chat.sotto.session.SessionId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
@@ -17,12 +19,12 @@ public class InProcessBus implements RoomBus {
   }
 
   @Override
-  public void presenceChanged(String roomId) {
+  public void presenceChanged(RoomId roomId) {
     // The online set is this node's connections: nothing to record.
   }
 
   @Override
-  public Set<String> online(String roomId) {
+  public Set<SessionId> online(RoomId roomId) {
     return local.online(roomId);
   }
 

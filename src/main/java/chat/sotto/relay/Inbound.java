@@ -1,6 +1,7 @@
 package chat.sotto.relay;
 
 import chat.sotto.message.Envelope;
+import chat.sotto.session.SessionId;
 import chat.sotto.session.SessionToken;
 
 /** The frames a client may send, already validated. */
@@ -12,7 +13,7 @@ sealed interface Inbound {
   record Profile(Envelope envelope) implements Inbound {}
 
   /** Call signaling for one member: encrypted, relayed, never stored. */
-  record Signal(String to, Envelope envelope) implements Inbound {}
+  record Signal(SessionId to, Envelope envelope) implements Inbound {}
 
   record Typing() implements Inbound {}
 

@@ -1,5 +1,7 @@
 package chat.sotto.relay;
 
+import chat.sotto.room.RoomId;
+import chat.sotto.session.SessionId;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 @ApplicationScoped
 public class LocalRooms {
-  private final ConcurrentHashMap<String, LocalRoom> rooms = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<RoomId, LocalRoom> rooms = new ConcurrentHashMap<>();
 
   /** Adds a connection, unless its session already has {@code maxPerSession} here; then it returns false. */
   boolean add(Member m, int maxPerSession) {
@@ -83,14 +85,14 @@ public class LocalRooms {
   }
 
   /** Session IDs connected to a room on this node, in order of connection. */
-  Set<String> online(String roomId) {
-    Set<String> ids = new LinkedHashSet<>();
+  Set<SessionId> online(RoomId roomId) {
+    Set<SessionId> ids = new LinkedHashSet<>();
     members(roomId).forEach(m -> ids.add(m.sessionId));
     return ids;
   }
 
   /** Rooms with at least one connection on this node. */
-  Set<String> roomIds() {
+  Set<RoomId> roomIds() {
     return Set.copyOf(rooms.keySet());
   }
 
@@ -122,7 +124,7 @@ public class LocalRooms {
     }
   }
 
-  private List<Member> members(String roomId) {
+  private List<Member> members(RoomId roomId) {
     LocalRoom r = rooms.get(roomId);
     return r == null ? List.of() : r.members;
   }
@@ -131,7 +133,7 @@ public class LocalRooms {
     final CopyOnWriteArrayList<Member> members = new CopyOnWriteArrayList<>();
     final MemoryBucket rate = new MemoryBucket();
     final MemoryBucket kibibytes = new MemoryBucket();
-    final ConcurrentHashMap<String, SessionRates> sessionRates = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<SessionId, SessionRates> sessionRates = new ConcurrentHashMap<>();
   }
 
   private static final class SessionRates {

@@ -1,8 +1,9 @@
 package chat.sotto.relay;
 
 import chat.sotto.limits.Limit;
-
+import chat.sotto.room.RoomId;
 import chat.sotto.session.Participant;
+import chat.sotto.session.SessionId;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.Session;
@@ -20,8 +21,8 @@ final class Member implements Outbox.Transport {
   static final double SIGNAL_PER_SECOND = 30;
 
   final Session socket;
-  final String sessionId;
-  final String roomId;
+  final SessionId sessionId;
+  final RoomId roomId;
   final boolean owner;
 
   private final Outbox outbox;

@@ -1,5 +1,6 @@
 package chat.sotto.relay;
 
+import chat.sotto.room.RoomId;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,10 +27,10 @@ public class PresenceUpdates {
   @Inject RelaySettings settings;
   @Resource ManagedScheduledExecutorService scheduler;
 
-  private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
+  private final Set<RoomId> scheduled = ConcurrentHashMap.newKeySet();
 
   /** Someone joined or left {@code roomId} on this node. */
-  void changed(String roomId) {
+  void changed(RoomId roomId) {
     bus.presenceChanged(roomId);
     if (!scheduled.add(roomId)) {
       return;
@@ -41,7 +42,7 @@ public class PresenceUpdates {
     }
   }
 
-  private void send(String roomId) {
+  private void send(RoomId roomId) {
     // Cleared first: a change from now on schedules the next update, so none is lost.
     scheduled.remove(roomId);
     try {

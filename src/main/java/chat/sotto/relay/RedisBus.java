@@ -1,6 +1,8 @@
 package chat.sotto.relay;
 
 import chat.sotto.common.Base64Url;
+import chat.sotto.room.RoomId;
+import chat.sotto.session.SessionId;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -10,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import java.net.URI;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -103,23 +104,23 @@ public class RedisBus implements RoomBus {
   }
 
   @Override
-  public void presenceChanged(String roomId) {
-    Set<String> mine = local.online(roomId);
+  public void presenceChanged(RoomId roomId) {
+    Set<SessionId> mine = local.online(roomId);
     redis(
         j -> {
           if (mine.isEmpty()) {
             j.hdel(presenceKey(roomId), nodeId);
-            j.srem(nodeRoomsKey(nodeId), roomId);
+            j.srem(nodeRoomsKey(nodeId), roomId.value());
           } else {
-            j.hset(presenceKey(roomId), nodeId, String.join(" ", mine));
-            j.sadd(nodeRoomsKey(nodeId), roomId);
+            j.hset(presenceKey(roomId), nodeId, joined(mine));
+            j.sadd(nodeRoomsKey(nodeId), roomId.value());
           }
           return null;
         });
   }
 
   @Override
-  public Set<String> online(String roomId) {
+  public Set<SessionId> online(RoomId roomId) {
     return redis(j -> union(j, roomId));
   }
 
@@ -139,13 +140,17 @@ public class RedisBus implements RoomBus {
     }
   }
 
-  private Set<String> union(Jedis j, String roomId) {
-    Set<String> ids = new LinkedHashSet<>();
+  private Set<SessionId> union(Jedis j, RoomId roomId) {
+    Set<SessionId> ids = new LinkedHashSet<>();
     for (Map.Entry<String, String> field : j.hgetAll(presenceKey(roomId)).entrySet()) {
       if (field.getKey().equals(nodeId)) {
         continue;
       }
-      ids.addAll(Arrays.asList(field.getValue().split(" ")));
+      for (String id : field.getValue().split(" ")) {
+        if (!id.isEmpty()) {
+          ids.add(new SessionId(id));
+        }
+      }
     }
     ids.addAll(local.online(roomId));
     return ids;
@@ -177,7 +182,8 @@ public class RedisBus implements RoomBus {
       j.sadd(NODES, nodeId);
       for (String node : j.smembers(NODES)) {
         if (!node.equals(nodeId) && !j.exists(nodeKey(node))) {
-          for (String roomId : j.smembers(nodeRoomsKey(node))) {
+          for (String room : j.smembers(nodeRoomsKey(node))) {
+            RoomId roomId = new RoomId(room);
             j.hdel(presenceKey(roomId), node);
             publish(RoomEvent.broadcast(roomId, Frames.presence(union(j, roomId))));
           }
@@ -185,27 +191,40 @@ public class RedisBus implements RoomBus {
           j.srem(NODES, node);
         }
       }
-      for (String roomId : local.roomIds()) {
-        j.hset(presenceKey(roomId), nodeId, String.join(" ", local.online(roomId)));
+      for (RoomId roomId : local.roomIds()) {
+        j.hset(presenceKey(roomId), nodeId, joined(local.online(roomId)));
       }
-    } catch (JedisException | IllegalStateException e) {
+    } catch (JedisException | IllegalStateException | IllegalArgumentException e) {
       LOG.log(Level.FINE, "heartbeat skipped: {0}", e.getClass().getName());
     }
   }
 
   static String encode(RoomEvent e) {
-    return e.kind().name() + '|' + e.roomId() + '|' + (e.sessionId() == null ? "" : e.sessionId()) + '|' + e.seq()
-        + '|' + (e.frame() == null ? "" : e.frame());
+    return e.kind().name() + '|' + e.roomId().value() + '|' + (e.sessionId() == null ? "" : e.sessionId().value())
+        + '|' + e.seq() + '|' + (e.frame() == null ? "" : e.frame());
   }
 
   static RoomEvent decode(String text) {
     String[] p = text.split("\\|", 5);
     return new RoomEvent(
-        RoomEvent.Kind.valueOf(p[0]), p[1], p[2].isEmpty() ? null : p[2], Long.parseLong(p[3]), p[4].isEmpty() ? null : p[4]);
+        RoomEvent.Kind.valueOf(p[0]),
+        new RoomId(p[1]),
+        p[2].isEmpty() ? null : new SessionId(p[2]),
+        Long.parseLong(p[3]),
+        p[4].isEmpty() ? null : p[4]);
   }
 
-  private static String presenceKey(String roomId) {
-    return "sotto:presence:" + roomId;
+  // A node's online sessions of a room, as one hash field: their IDs separated by spaces.
+  private static String joined(Set<SessionId> ids) {
+    StringBuilder b = new StringBuilder(ids.size() * 23);
+    for (SessionId id : ids) {
+      b.append(b.length() == 0 ? "" : " ").append(id.value());
+    }
+    return b.toString();
+  }
+
+  private static String presenceKey(RoomId roomId) {
+    return "sotto:presence:" + roomId.value();
   }
 
   private static String nodeKey(String node) {

@@ -1,5 +1,7 @@
 package chat.sotto.relay;
 
+import chat.sotto.room.RoomId;
+import chat.sotto.session.SessionId;
 import java.util.Set;
 
 /**
@@ -15,10 +17,10 @@ public interface RoomBus {
    * This node's connections of a room changed: record the room's online set at once (owner and signal decisions
    * read it). {@link PresenceUpdates} calls it and tells the members.
    */
-  void presenceChanged(String roomId);
+  void presenceChanged(RoomId roomId);
 
   /** Sessions connected to a room on any node. */
-  Set<String> online(String roomId);
+  Set<SessionId> online(RoomId roomId);
 
   /** False while the bus cannot deliver (the node then refuses new work). */
   boolean available();

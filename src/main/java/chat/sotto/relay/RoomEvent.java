@@ -1,7 +1,10 @@
 package chat.sotto.relay;
 
+import chat.sotto.room.RoomId;
+import chat.sotto.session.SessionId;
+
 /** Something every node must deliver to its connections of one room. The frame text is serialized once. */
-public record RoomEvent(Kind kind, String roomId, String sessionId, long seq, String frame) {
+public record RoomEvent(Kind kind, RoomId roomId, SessionId sessionId, long seq, String frame) {
   public enum Kind {
     /** A stored chat message for everyone (seq set). */
     MESSAGE,
@@ -17,27 +20,27 @@ public record RoomEvent(Kind kind, String roomId, String sessionId, long seq, St
     SESSION_ENDED
   }
 
-  static RoomEvent message(String roomId, long seq, String frame) {
+  static RoomEvent message(RoomId roomId, long seq, String frame) {
     return new RoomEvent(Kind.MESSAGE, roomId, null, seq, frame);
   }
 
-  static RoomEvent broadcast(String roomId, String frame) {
+  static RoomEvent broadcast(RoomId roomId, String frame) {
     return new RoomEvent(Kind.BROADCAST, roomId, null, 0, frame);
   }
 
-  static RoomEvent others(String roomId, String exceptSession, String frame) {
+  static RoomEvent others(RoomId roomId, SessionId exceptSession, String frame) {
     return new RoomEvent(Kind.OTHERS, roomId, exceptSession, 0, frame);
   }
 
-  static RoomEvent one(String roomId, String sessionId, String frame) {
+  static RoomEvent one(RoomId roomId, SessionId sessionId, String frame) {
     return new RoomEvent(Kind.ONE, roomId, sessionId, 0, frame);
   }
 
-  static RoomEvent gone(String roomId) {
+  static RoomEvent gone(RoomId roomId) {
     return new RoomEvent(Kind.ROOM_GONE, roomId, null, 0, Frames.GONE);
   }
 
-  static RoomEvent sessionEnded(String roomId, String sessionId) {
+  static RoomEvent sessionEnded(RoomId roomId, SessionId sessionId) {
     return new RoomEvent(Kind.SESSION_ENDED, roomId, sessionId, 0, null);
   }
 }

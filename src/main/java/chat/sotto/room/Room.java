@@ -1,5 +1,6 @@
 package chat.sotto.room;
 
+import chat.sotto.session.SessionId;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -35,20 +36,21 @@ public class Room {
 
   protected Room() {}
 
-  Room(RoomId id, String ownerSessionId, long now) {
+  Room(RoomId id, SessionId ownerSessionId, long now) {
     this.id = id.value();
-    this.ownerSessionId = ownerSessionId;
+    this.ownerSessionId = ownerSessionId.value();
     this.createdAt = now;
     this.lastActivityAt = now;
     this.ownerAwaySince = now;
   }
 
-  public String id() {
-    return id;
+  // The columns hold the IDs as text (the schema); callers get the value types.
+  public RoomId id() {
+    return new RoomId(id);
   }
 
-  public String ownerSessionId() {
-    return ownerSessionId;
+  public SessionId ownerSessionId() {
+    return new SessionId(ownerSessionId);
   }
 
   public long lastSeq() {

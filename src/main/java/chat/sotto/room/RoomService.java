@@ -9,6 +9,7 @@ import chat.sotto.limits.DeploymentUsage;
 import chat.sotto.limits.RateLimiter;
 import chat.sotto.session.Credentials;
 import chat.sotto.session.Participant;
+import chat.sotto.session.SessionId;
 import chat.sotto.session.SessionStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -52,10 +53,10 @@ public class RoomService {
           if (em.find(Room.class, id.value()) != null) {
             throw new Refusal(Reason.ROOM_EXISTS);
           }
-          Credentials owner = sessions.issue(id.value(), true, now);
-          em.persist(new Room(id, owner.sessionId(), now));
-          limiter.create(BucketKey.join(id.value()), id.value());
-          limiter.create(BucketKey.roomMessages(id.value()), id.value());
+          Credentials owner = sessions.issue(id, true, now);
+          em.persist(new Room(id, new SessionId(owner.sessionId()), now));
+          limiter.create(BucketKey.join(id), id);
+          limiter.create(BucketKey.roomMessages(id), id);
           return owner;
         });
   }
@@ -68,25 +69,25 @@ public class RoomService {
           if (em.find(Room.class, id.value()) == null) {
             throw new Refusal(Reason.ROOM_NOT_FOUND);
           }
-          if (sessions.countInRoom(id.value()) >= settings.maxMembers()) {
+          if (sessions.countInRoom(id) >= settings.maxMembers()) {
             throw new Refusal(Reason.ROOM_FULL);
           }
-          limiter.acquire(BucketKey.join(id.value()), settings.joinsPerRoom(), now);
+          limiter.acquire(BucketKey.join(id), settings.joinsPerRoom(), now);
           limiter.acquire(BucketKey.sessions(), settings.sessionCreation(), now);
-          touch(id.value(), now);
-          return sessions.issue(id.value(), false, now);
+          touch(id, now);
+          return sessions.issue(id, false, now);
         });
   }
 
   /** The owner closes the room: everything in it is deleted. */
   public void close(Participant who, RoomId id) {
-    if (!who.roomId().equals(id.value())) {
+    if (!who.roomId().equals(id)) {
       throw new Refusal(Reason.FORBIDDEN);
     }
     if (!who.owner()) {
       throw new Refusal(Reason.NOT_OWNER);
     }
-    tx.required(() -> delete(id.value()));
+    tx.required(() -> delete(id));
   }
 
   /** A member leaves for good; when the owner leaves, the room is deleted. */
@@ -102,16 +103,16 @@ public class RoomService {
         });
   }
 
-  public Room find(String roomId) {
-    return tx.required(() -> em.find(Room.class, roomId));
+  public Room find(RoomId roomId) {
+    return tx.required(() -> em.find(Room.class, roomId.value()));
   }
 
-  public long latestSeq(String roomId) {
+  public long latestSeq(RoomId roomId) {
     List<Long> seq =
         tx.required(
             () ->
                 em.createQuery("SELECT r.lastSeq FROM Room r WHERE r.id = :id", Long.class)
-                    .setParameter("id", roomId)
+                    .setParameter("id", roomId.value())
                     .getResultList());
     if (seq.isEmpty()) {
       throw new Refusal(Reason.ROOM_NOT_FOUND);
@@ -120,36 +121,38 @@ public class RoomService {
   }
 
   /** The owner is connected: the grace clock stops. */
-  public void ownerPresent(String roomId) {
+  public void ownerPresent(RoomId roomId) {
     tx.required(() -> withRoom(roomId, room -> room.ownerReturned(clock.millis())));
   }
 
   /** The owner's last connection closed: the grace clock starts. */
-  public void ownerAway(String roomId) {
+  public void ownerAway(RoomId roomId) {
     tx.required(() -> withRoom(roomId, room -> room.ownerLeft(clock.millis())));
   }
 
   /** Rooms that are idle past the limit or whose owner has been away past the grace period. */
-  public List<String> expiredRoomIds() {
+  public List<RoomId> expiredRoomIds() {
     long now = clock.millis();
-    return tx.required(
-        () ->
-            em.createQuery(
-                    "SELECT r.id FROM Room r WHERE r.lastActivityAt <= :idleBefore"
-                        + " OR (r.ownerAwaySince IS NOT NULL AND r.ownerAwaySince <= :awayBefore)",
-                    String.class)
-                .setParameter("idleBefore", now - settings.idleMillis())
-                .setParameter("awayBefore", now - settings.ownerGraceMillis())
-                .setMaxResults(500)
-                .getResultList());
+    List<String> ids =
+        tx.required(
+            () ->
+                em.createQuery(
+                        "SELECT r.id FROM Room r WHERE r.lastActivityAt <= :idleBefore"
+                            + " OR (r.ownerAwaySince IS NOT NULL AND r.ownerAwaySince <= :awayBefore)",
+                        String.class)
+                    .setParameter("idleBefore", now - settings.idleMillis())
+                    .setParameter("awayBefore", now - settings.ownerGraceMillis())
+                    .setMaxResults(500)
+                    .getResultList());
+    return ids.stream().map(RoomId::new).toList();
   }
 
   /** Deletes a room if it is still expired (another node may have deleted it or its owner come back). */
-  public boolean deleteIfExpired(String roomId) {
+  public boolean deleteIfExpired(RoomId roomId) {
     return tx.required(
         () -> {
           // The row lock makes concurrent sweeps of several nodes take turns: the second finds nothing to delete.
-          Room room = em.find(Room.class, roomId, LockModeType.PESSIMISTIC_WRITE);
+          Room room = em.find(Room.class, roomId.value(), LockModeType.PESSIMISTIC_WRITE);
           if (room == null || !room.expiredAt(clock.millis(), settings.idleMillis(), settings.ownerGraceMillis())) {
             return false;
           }
@@ -162,25 +165,26 @@ public class RoomService {
     return em.createQuery("SELECT COUNT(r) FROM Room r", Long.class).getSingleResult();
   }
 
-  private void withRoom(String roomId, Consumer<Room> change) {
-    Room room = em.find(Room.class, roomId, LockModeType.PESSIMISTIC_WRITE);
+  private void withRoom(RoomId roomId, Consumer<Room> change) {
+    Room room = em.find(Room.class, roomId.value(), LockModeType.PESSIMISTIC_WRITE);
     if (room != null) {
       change.accept(room);
     }
   }
 
-  private void touch(String roomId, long now) {
+  private void touch(RoomId roomId, long now) {
     em.createQuery("UPDATE Room r SET r.lastActivityAt = :now WHERE r.id = :id")
         .setParameter("now", now)
-        .setParameter("id", roomId)
+        .setParameter("id", roomId.value())
         .executeUpdate();
   }
 
-  private void delete(String roomId) {
+  private void delete(RoomId roomId) {
     deleting.fire(new RoomDeleting(roomId));
     sessions.deleteRoom(roomId);
     limiter.forgetRoom(roomId);
-    int rows = em.createQuery("DELETE FROM Room r WHERE r.id = :id").setParameter("id", roomId).executeUpdate();
+    int rows =
+        em.createQuery("DELETE FROM Room r WHERE r.id = :id").setParameter("id", roomId.value()).executeUpdate();
     if (rows == 0) {
       throw new Refusal(Reason.ROOM_NOT_FOUND);
     }

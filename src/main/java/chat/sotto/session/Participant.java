@@ -1,5 +1,6 @@
 package chat.sotto.session;
 
+import chat.sotto.room.RoomId;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -48,20 +49,21 @@ public class Participant {
 
   protected Participant() {}
 
-  public Participant(SessionId id, String roomId, SessionToken token, boolean owner, long createdAt) {
+  public Participant(SessionId id, RoomId roomId, SessionToken token, boolean owner, long createdAt) {
     this.id = id.value();
-    this.roomId = roomId;
+    this.roomId = roomId.value();
     this.tokenHash = token.hash();
     this.owner = owner;
     this.createdAt = createdAt;
   }
 
-  public String id() {
-    return id;
+  // The columns hold the IDs as text (the schema); callers get the value types. Read on authentication, not per frame.
+  public SessionId id() {
+    return new SessionId(id);
   }
 
-  public String roomId() {
-    return roomId;
+  public RoomId roomId() {
+    return new RoomId(roomId);
   }
 
   public boolean owner() {

@@ -5,6 +5,7 @@ import chat.sotto.common.Refusal;
 import chat.sotto.common.Transactions;
 import chat.sotto.limits.BucketKey;
 import chat.sotto.limits.RateLimiter;
+import chat.sotto.room.RoomId;
 import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -21,11 +22,11 @@ public class SessionStore {
   @Inject RateLimiter limiter;
 
   /** Issues a new session in a room (inside the caller's transaction); the token is returned once, its hash kept. */
-  public Credentials issue(String roomId, boolean owner, long now) {
+  public Credentials issue(RoomId roomId, boolean owner, long now) {
     SessionId id = SessionId.random();
     SessionToken token = SessionToken.random();
     em.persist(new Participant(id, roomId, token, owner, now));
-    limiter.create(BucketKey.sessionMessages(id.value()), roomId);
+    limiter.create(BucketKey.sessionMessages(id), roomId);
     return new Credentials(id.value(), token.value(), owner);
   }
 
@@ -47,7 +48,7 @@ public class SessionStore {
   }
 
   /** The session a token belongs to, which must be in {@code roomId}. */
-  public Participant authenticateIn(SessionToken token, String roomId) {
+  public Participant authenticateIn(SessionToken token, RoomId roomId) {
     Participant p = authenticate(token);
     if (!p.roomId().equals(roomId)) {
       throw new Refusal(Reason.FORBIDDEN);
@@ -56,23 +57,23 @@ public class SessionStore {
   }
 
   /** Members of a room, inside the caller's transaction. */
-  public long countInRoom(String roomId) {
+  public long countInRoom(RoomId roomId) {
     return em.createQuery("SELECT COUNT(p) FROM Participant p WHERE p.roomId = :room", Long.class)
-        .setParameter("room", roomId)
+        .setParameter("room", roomId.value())
         .getSingleResult();
   }
 
-  public List<Participant> inRoom(String roomId) {
+  public List<Participant> inRoom(RoomId roomId) {
     return tx.required(
         () ->
             em.createQuery(
                     "SELECT p FROM Participant p WHERE p.roomId = :room ORDER BY p.createdAt", Participant.class)
-                .setParameter("room", roomId)
+                .setParameter("room", roomId.value())
                 .getResultList());
   }
 
   /** Stores a member's encrypted profile if it is newer than the one kept. Returns false for a stale one. */
-  public boolean updateProfile(String sessionId, long counter, String iv, String ct) {
+  public boolean updateProfile(SessionId sessionId, long counter, String iv, String ct) {
     return tx.required(
         () -> {
           int updated =
@@ -82,7 +83,7 @@ public class SessionStore {
                   .setParameter("c", counter)
                   .setParameter("iv", iv)
                   .setParameter("ct", ct)
-                  .setParameter("id", sessionId)
+                  .setParameter("id", sessionId.value())
                   .executeUpdate();
           noteCounter(sessionId, counter);
           return updated == 1;
@@ -90,20 +91,25 @@ public class SessionStore {
   }
 
   /** Records that a session used counter {@code counter}, so that a reloaded page continues above it. */
-  public void noteCounter(String sessionId, long counter) {
+  public void noteCounter(SessionId sessionId, long counter) {
     em.createQuery("UPDATE Participant p SET p.maxCounter = :c WHERE p.id = :id AND p.maxCounter < :c")
         .setParameter("c", counter)
-        .setParameter("id", sessionId)
+        .setParameter("id", sessionId.value())
         .executeUpdate();
   }
 
-  public void delete(String sessionId) {
+  public void delete(SessionId sessionId) {
     tx.required(
-        () -> em.createQuery("DELETE FROM Participant p WHERE p.id = :id").setParameter("id", sessionId).executeUpdate());
+        () ->
+            em.createQuery("DELETE FROM Participant p WHERE p.id = :id")
+                .setParameter("id", sessionId.value())
+                .executeUpdate());
   }
 
   /** Deletes every session of a room, inside the caller's transaction. */
-  public void deleteRoom(String roomId) {
-    em.createQuery("DELETE FROM Participant p WHERE p.roomId = :room").setParameter("room", roomId).executeUpdate();
+  public void deleteRoom(RoomId roomId) {
+    em.createQuery("DELETE FROM Participant p WHERE p.roomId = :room")
+        .setParameter("room", roomId.value())
+        .executeUpdate();
   }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.sotto.common.Reason;
 import chat.sotto.common.Refusal;
+import chat.sotto.room.RoomId;
+import chat.sotto.session.SessionId;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.Persistence;
@@ -26,11 +28,11 @@ import org.junit.jupiter.api.Test;
 /** The database-enforced token bucket, on a real H2 database: bursts, refill, retry hints and concurrency. */
 class RateLimiterTest {
   private static final Limit FIVE_PER_SECOND_BURST_TEN = Limit.perSecond(5, 10);
-  private static final String ROOM_1 = "1".repeat(42) + "0";
-  private static final String ROOM_2 = "2".repeat(42) + "0";
+  private static final RoomId ROOM_1 = new RoomId("1".repeat(42) + "0");
+  private static final RoomId ROOM_2 = new RoomId("2".repeat(42) + "0");
   private static final BucketKey K = BucketKey.rooms();
-  private static final BucketKey A = BucketKey.sessionMessages("a".repeat(21) + "A");
-  private static final BucketKey B = BucketKey.sessionMessages("b".repeat(21) + "A");
+  private static final BucketKey A = BucketKey.sessionMessages(new SessionId("a".repeat(21) + "A"));
+  private static final BucketKey B = BucketKey.sessionMessages(new SessionId("b".repeat(21) + "A"));
   private static final BucketKey SHARED = BucketKey.sessions();
   private EntityManagerFactory emf;
 
@@ -146,7 +148,7 @@ class RateLimiterTest {
     return inTransaction(em -> new RateLimiter(em).tryAcquire(key, FIVE_PER_SECOND_BURST_TEN, now));
   }
 
-  private void create(BucketKey key, String roomId) {
+  private void create(BucketKey key, RoomId roomId) {
     inTransaction(em -> {
       new RateLimiter(em).create(key, roomId);
       return 0L;

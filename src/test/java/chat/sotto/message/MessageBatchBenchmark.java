@@ -1,6 +1,8 @@
 package chat.sotto.message;
 
 import chat.sotto.limits.Limit;
+import chat.sotto.room.RoomId;
+import chat.sotto.session.SessionId;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -47,8 +49,8 @@ public class MessageBatchBenchmark {
 
   private Connection c;
   private MessageBatch writer;
-  private final List<String> rooms = new ArrayList<>();
-  private final List<String> senders = new ArrayList<>();
+  private final List<RoomId> rooms = new ArrayList<>();
+  private final List<SessionId> senders = new ArrayList<>();
   private String iv;
   private String ct;
   private long counter;
@@ -65,11 +67,11 @@ public class MessageBatchBenchmark {
     ct = base64(random, 300);
     for (int r = 0; r < ROOMS; r++) {
       String room = base64(random, 32);
-      rooms.add(room);
+      rooms.add(new RoomId(room));
       MessageFixtures.room(c, room);
       for (int s = 0; s < SENDERS; s++) {
         String sender = base64(random, 16);
-        senders.add(sender);
+        senders.add(new SessionId(sender));
         MessageFixtures.session(c, room, sender);
       }
     }

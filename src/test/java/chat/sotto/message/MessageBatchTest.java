@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chat.sotto.common.Reason;
 import chat.sotto.common.Refusal;
 import chat.sotto.limits.Limit;
+import chat.sotto.room.RoomId;
+import chat.sotto.session.SessionId;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -66,7 +68,7 @@ class MessageBatchTest {
   @Test
   void aResendOfAStoredCounterReturnsTheStoredMessageAndStoresNothing() throws SQLException {
     Object[] first = store(writer(GENEROUS, GENEROUS), item(ROOM_A, ALICE, 7));
-    Object[] again = store(writer(GENEROUS, GENEROUS), new MessageBatch.Item(ROOM_A, ALICE, envelope(7, ciphertext(99)), true));
+    Object[] again = store(writer(GENEROUS, GENEROUS), item(ROOM_A, ALICE, envelope(7, ciphertext(99)), true));
 
     Stored resend = assertInstanceOf(Stored.class, again[0]);
     assertTrue(resend.duplicate());
@@ -77,7 +79,7 @@ class MessageBatchTest {
 
   @Test
   void theSameCounterTwiceInOneBatchIsStoredOnce() throws SQLException {
-    Object[] out = store(writer(GENEROUS, GENEROUS), item(ROOM_A, ALICE, 3), new MessageBatch.Item(ROOM_A, ALICE, envelope(3, ciphertext(98)), true));
+    Object[] out = store(writer(GENEROUS, GENEROUS), item(ROOM_A, ALICE, 3), item(ROOM_A, ALICE, envelope(3, ciphertext(98)), true));
 
     assertFalse(((Stored) out[0]).duplicate());
     assertTrue(((Stored) out[1]).duplicate());
@@ -189,7 +191,7 @@ class MessageBatchTest {
     store(writer(GENEROUS, GENEROUS), item(ROOM_A, ALICE, 1));
     MessageBatch full = new MessageBatch(SeqAllocator.H2, GENEROUS, GENEROUS, 1000, Long.MAX_VALUE, true);
 
-    Object[] out = store(full, new MessageBatch.Item(ROOM_A, ALICE, envelope(1, ciphertext(1)), true), item(ROOM_A, BOB, 1));
+    Object[] out = store(full, item(ROOM_A, ALICE, envelope(1, ciphertext(1)), true), item(ROOM_A, BOB, 1));
 
     assertEquals(1, assertInstanceOf(Stored.class, out[0]).message().seq(), "a resend of a stored message");
     assertTrue(((Stored) out[0]).duplicate());
@@ -241,12 +243,16 @@ class MessageBatchTest {
   }
 
   private static MessageBatch.Item item(String room, String sender, long counter) {
-    return new MessageBatch.Item(room, sender, envelope(counter, ciphertext(counter)), false);
+    return item(room, sender, envelope(counter, ciphertext(counter)), false);
+  }
+
+  private static MessageBatch.Item item(String room, String sender, Envelope envelope, boolean mayRepeat) {
+    return new MessageBatch.Item(new RoomId(room), new SessionId(sender), envelope, mayRepeat);
   }
 
   private static MessageBatch.Item bigItem(String room, String sender, long counter, int ciphertextChars) {
     String ct = ("ct" + counter + "x".repeat(ciphertextChars)).substring(0, ciphertextChars);
-    return new MessageBatch.Item(room, sender, envelope(counter, ct), false);
+    return item(room, sender, envelope(counter, ct), false);
   }
 
   private static Envelope envelope(long counter, String ct) {

@@ -1,6 +1,8 @@
 package chat.sotto.message;
 
 import chat.sotto.limits.BucketKey;
+import chat.sotto.room.RoomId;
+import chat.sotto.session.SessionId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -11,7 +13,11 @@ final class MessageFixtures {
 
   static void room(Connection c, String roomId) throws SQLException {
     update(c, "INSERT INTO rooms (id, created_at, last_activity_at, owner_session_id, last_seq) VALUES (?, 0, 0, 'o', 0)", roomId);
-    update(c, "INSERT INTO rate_buckets (bucket_key, room_id, tat) VALUES (?, ?, 0)", BucketKey.roomMessages(roomId).value(), roomId);
+    update(
+        c,
+        "INSERT INTO rate_buckets (bucket_key, room_id, tat) VALUES (?, ?, 0)",
+        BucketKey.roomMessages(new RoomId(roomId)).value(),
+        roomId);
   }
 
   static void session(Connection c, String roomId, String sessionId) throws SQLException {
@@ -22,7 +28,11 @@ final class MessageFixtures {
         sessionId,
         roomId,
         "h" + sessionId);
-    update(c, "INSERT INTO rate_buckets (bucket_key, room_id, tat) VALUES (?, ?, 0)", BucketKey.sessionMessages(sessionId).value(), roomId);
+    update(
+        c,
+        "INSERT INTO rate_buckets (bucket_key, room_id, tat) VALUES (?, ?, 0)",
+        BucketKey.sessionMessages(new SessionId(sessionId)).value(),
+        roomId);
   }
 
   static int update(Connection c, String sql, Object... params) throws SQLException {

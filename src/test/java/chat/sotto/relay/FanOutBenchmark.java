@@ -3,6 +3,7 @@ package chat.sotto.relay;
 import chat.sotto.message.Envelope;
 import chat.sotto.message.StoredMessage;
 import chat.sotto.message.StoredMessages;
+import chat.sotto.room.RoomId;
 import chat.sotto.session.Participant;
 import chat.sotto.session.SessionId;
 import chat.sotto.session.SessionToken;
@@ -48,16 +49,16 @@ public class FanOutBenchmark {
   private final LocalRooms rooms = new LocalRooms();
   private final InProcessBus bus = new InProcessBus();
   private StoredMessage stored;
-  private String roomId;
+  private RoomId roomId;
   private long seq;
   private long written;
 
   @Setup(Level.Trial)
   public void setUp() {
     SecureRandom random = new SecureRandom();
-    roomId = FramesBenchmark.base64(random, 32);
+    roomId = new RoomId(FramesBenchmark.base64(random, 32));
     Envelope e = new Envelope(123456, FramesBenchmark.base64(random, 12), FramesBenchmark.base64(random, 300));
-    stored = StoredMessages.of(roomId, 42, SessionId.random().value(), e, 1_700_000_000_000L);
+    stored = StoredMessages.of(roomId, 42, SessionId.random(), e, 1_700_000_000_000L);
     bus.local = rooms;
     for (int i = 0; i < members; i++) {
       Participant p = new Participant(SessionId.random(), roomId, SessionToken.random(), i == 0, i);

@@ -3,6 +3,7 @@ package chat.sotto.relay;
 import chat.sotto.message.Envelope;
 import chat.sotto.message.StoredMessage;
 import chat.sotto.message.StoredMessages;
+import chat.sotto.room.RoomId;
 import chat.sotto.session.SessionId;
 import chat.sotto.session.SessionToken;
 import jakarta.json.JsonReader;
@@ -50,7 +51,7 @@ public class FramesBenchmark {
     authFrame = "{\"t\":\"auth\",\"token\":\"" + SessionToken.random().value() + "\",\"since\":0}";
     stored =
         StoredMessages.of(
-            base64(random, 32), 42, SessionId.random().value(), new Envelope(123456, iv, ct), 1_700_000_000_000L);
+            new RoomId(base64(random, 32)), 42, SessionId.random(), new Envelope(123456, iv, ct), 1_700_000_000_000L);
   }
 
   /** A 400-character chat envelope: what every message costs on arrival. */

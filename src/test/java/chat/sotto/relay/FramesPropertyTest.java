@@ -81,7 +81,7 @@ class FramesPropertyTest {
       return;
     }
     Inbound.Signal decoded = (Inbound.Signal) Frames.decode(signal);
-    assertEquals(to, decoded.to());
+    assertEquals(to, decoded.to().value());
     assertEquals(e, decoded.envelope());
   }
 
@@ -152,7 +152,7 @@ class FramesPropertyTest {
     } else if (frame instanceof Inbound.Profile p) {
       assertTrue(p.envelope().ciphertextBytes() <= Frames.MAX_PROFILE_BYTES);
     } else if (frame instanceof Inbound.Signal s) {
-      assertTrue(SessionId.isValid(s.to()));
+      assertTrue(SessionId.isValid(s.to().value()));
       assertTrue(s.envelope().ciphertextBytes() <= Frames.MAX_SIGNAL_BYTES);
     } else {
       assertTrue(frame instanceof Inbound.Typing || frame instanceof Inbound.Ping, String.valueOf(frame));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import chat.sotto.session.SessionId;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,11 @@ class FramesTest {
 
   @Test
   void presenceAndErrorFramesAreValidJson() {
-    assertEquals("{\"t\":\"presence\",\"online\":[\"a\",\"b\"]}", Frames.presence(List.of("a", "b")));
+    SessionId a = new SessionId("a".repeat(21) + "A");
+    SessionId b = new SessionId("b".repeat(21) + "A");
+    assertEquals(
+        "{\"t\":\"presence\",\"online\":[\"" + a.value() + "\",\"" + b.value() + "\"]}",
+        Frames.presence(List.of(a, b)));
     assertEquals("{\"t\":\"ack\",\"c\":4,\"seq\":9}", Frames.ack(4, 9));
     assertEquals(
         "{\"t\":\"error\",\"code\":\"rate_limited\",\"message\":\"Too many frames; slow down.\",\"c\":3,"

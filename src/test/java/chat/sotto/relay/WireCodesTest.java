@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chat.sotto.message.Envelope;
 import chat.sotto.message.MessageSettings;
 import chat.sotto.message.StoredMessages;
+import chat.sotto.room.RoomId;
 import chat.sotto.session.SessionId;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,14 +39,14 @@ class WireCodesTest {
 
   @Test
   void theLongestChatFrameFitsTheSizeTheReplayPlansWith() {
-    String longestId = "A".repeat(43);
+    RoomId longestId = new RoomId("A".repeat(43));
     Envelope e =
         new Envelope(
             Envelope.MAX_COUNTER,
             "A".repeat(16),
             "A".repeat((MessageSettings.MAX_CIPHERTEXT_BYTES * 4 + 2) / 3));
     String frame =
-        Frames.message(StoredMessages.of(longestId, Long.MAX_VALUE, SessionId.random().value(), e, Long.MAX_VALUE));
+        Frames.message(StoredMessages.of(longestId, Long.MAX_VALUE, SessionId.random(), e, Long.MAX_VALUE));
     assertTrue(
         frame.length() <= Frames.MAX_MESSAGE_FRAME_CHARS, frame.length() + " > " + Frames.MAX_MESSAGE_FRAME_CHARS);
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.sotto.common.Reason;
 import chat.sotto.common.Refusal;
+import chat.sotto.session.SessionId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,7 @@ class RoomLifecycleTest {
   private static final long IDLE = Duration.ofHours(24).toMillis();
   private static final long GRACE = Duration.ofMinutes(2).toMillis();
   private static final RoomId ID = new RoomId("A".repeat(42) + "A");
+  private static final SessionId OWNER = SessionId.random();
 
   private final Clock start = Clock.fixed(Instant.parse("2026-11-26T10:00:00Z"), ZoneOffset.UTC);
 
@@ -27,14 +29,14 @@ class RoomLifecycleTest {
 
   @Test
   void aNewRoomWhoseOwnerNeverConnectsDiesAfterTheGracePeriod() {
-    Room room = new Room(ID, "owner", start.millis());
+    Room room = new Room(ID, OWNER, start.millis());
     assertFalse(room.expiredAt(at(Duration.ofSeconds(119)), IDLE, GRACE));
     assertTrue(room.expiredAt(at(Duration.ofSeconds(120)), IDLE, GRACE));
   }
 
   @Test
   void aRoomIdleForADayDies() {
-    Room room = new Room(ID, "owner", start.millis());
+    Room room = new Room(ID, OWNER, start.millis());
     room.ownerReturned(start.millis());
     assertFalse(room.expiredAt(at(Duration.ofHours(23).plusMinutes(59)), IDLE, GRACE));
     assertTrue(room.expiredAt(at(Duration.ofHours(24)), IDLE, GRACE));
@@ -42,14 +44,14 @@ class RoomLifecycleTest {
 
   @Test
   void aPresentOwnerKeepsAnActiveRoomAlive() {
-    Room room = new Room(ID, "owner", start.millis());
+    Room room = new Room(ID, OWNER, start.millis());
     room.ownerReturned(at(Duration.ofHours(2)));
     assertFalse(room.expiredAt(at(Duration.ofHours(3)), IDLE, GRACE));
   }
 
   @Test
   void theOwnerLeavingStartsTheGraceClockOnceAndReturningStopsIt() {
-    Room room = new Room(ID, "owner", start.millis());
+    Room room = new Room(ID, OWNER, start.millis());
     room.ownerReturned(start.millis());
     room.ownerLeft(at(Duration.ofMinutes(10)));
     room.ownerLeft(at(Duration.ofMinutes(11)));
