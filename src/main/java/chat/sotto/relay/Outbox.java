@@ -209,22 +209,24 @@ final class Outbox {
   private boolean sent(boolean ok) {
     Runnable then = null;
     CloseCode close;
-    boolean ended;
     synchronized (this) {
+      if (!ok) {
+        // A failed write (Liberty's send timeout, or a broken connection) leaves its bytes in the transport's
+        // buffer, and a close would wait behind them: the write counts as stuck, and the watchdog cuts the
+        // connection (#giveUpIfStuck) once the send timeout has passed since it began.
+        markClosed();
+        closeAfterWrite = null;
+        return false;
+      }
       inFlightChars = 0;
       close = closeAfterWrite;
       closeAfterWrite = null;
-      ended = givenUp; // the connection was cut (see #giveUpIfStuck): Liberty finishes its close by itself
-    }
-    if (ended) {
-      return false;
+      if (givenUp) {
+        return false; // the connection was cut: Liberty finishes its close by itself
+      }
     }
     if (close != null) {
       transport.close(close.reason());
-      return false;
-    }
-    if (!ok) {
-      closeNow(CloseCode.TOO_SLOW);
       return false;
     }
     synchronized (this) {

@@ -69,6 +69,13 @@ class SlowClientIT {
         System.out.printf("a client that stopped reading left the room after %d ms%n", cutMillis);
         assertTrue(
             cutMillis >= SEND_TIMEOUT.toMillis() - 500, "cut by the send timeout, not before: " + cutMillis + " ms");
+        // While the client still reads nothing, no server thread waits for the stuck write.
+        Await.until(
+            "no server thread parked in WsocConnLink.waitToClose while the client still reads nothing",
+            Duration.ofSeconds(10),
+            () -> jvm.threadsIn("WsocConnLink", "waitToClose") == 0);
+        System.out.printf("no server thread parked %d ms after the client joined%n",
+            (System.nanoTime() - start) / 1_000_000);
         // Its TCP connection is ended too: what the kernel still holds reads out, then the connection is over.
         int code = slow.awaitClose(Duration.ofSeconds(10));
         System.out.printf("the stalled client's connection ended %d ms after it joined, with %d%n",
