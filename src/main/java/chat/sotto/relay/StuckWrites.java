@@ -58,7 +58,9 @@ public class StuckWrites {
    */
   static boolean abort(Session socket) {
     try {
-      Object link = field(socket, "connLink");
+      // The endpoint's Session is Liberty's SessionExt, around its SessionImpl.
+      Object impl = fieldOrNull(socket, "impl");
+      Object link = field(impl != null ? impl : socket, "connLink");
       Object tcp = field(link, "tcpConnection");
       Object write = call(tcp, "getWriteInterface");
       Object channel = fieldOrNull(write, "nettyChannel");
