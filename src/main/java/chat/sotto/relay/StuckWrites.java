@@ -6,19 +6,25 @@ import jakarta.websocket.Session;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The send timeout, enforced by the relay: a connection whose write has been in flight for longer than
- * {@code sotto.relay.send-timeout-seconds} (a client that stopped reading) is given up. Open Liberty 26.0.0.5 does not
- * do it: its Netty transport hands the timeout to a {@code WriteTimeoutHandler} made without {@code closeConnection},
- * so a write that times out is neither ended nor reported, and {@code Session.close()} then parks the calling
- * thread in {@code WsocConnLink.waitToClose()} until the write ends, which for such a client is never
- * (docs/PROTOCOL.md).
+ * {@code sotto.relay.send-timeout-seconds} (a client that stopped reading), or whose write failed, is cut. Open
+ * Liberty 26.0.0.5 alone does not manage it: its Netty transport hands the timeout to a Netty
+ * {@code WriteTimeoutHandler} made without {@code closeConnection}, so a write that times out is reported as failed
+ * while its bytes stay queued in the channel and the connection stays open; {@code Session.close()} then waits in
+ * {@code WsocConnLink.waitToClose()} ({@code linkSync.wait()}, no timeout) behind those bytes, which for such a client
+ * is forever (measured: the close frame reached a stalled client only once it read again).
  *
  * <p>The relay calls {@link #giveUp()} once a second: the scan reads one timestamp per connection, and the hot path
  * pays one {@code System.nanoTime()} per message sent. A connection given up has its queue dropped at once; the
@@ -62,12 +68,17 @@ public class StuckWrites {
       Object impl = fieldOrNull(socket, "impl");
       Object link = field(impl != null ? impl : socket, "connLink");
       Object tcp = field(link, "tcpConnection");
-      Object write = call(tcp, "getWriteInterface");
-      Object channel = fieldOrNull(write, "nettyChannel");
+      Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+      Object channel = nettyChannel(call(tcp, "getWriteInterface"), 2, seen);
+      if (channel == null) {
+        channel = nettyChannel(tcp, 3, seen);
+      }
       if (channel != null) {
-        call(channel, "close");
+        closeNow(channel);
+        LOG.log(Level.INFO, "cut a stuck connection: its Netty channel is closed");
       } else {
         call(link, "cancelWriteBufferAsync");
+        LOG.log(Level.INFO, "cut a stuck connection: its write is cancelled");
       }
       return true;
     } catch (ReflectiveOperationException | RuntimeException e) {
@@ -75,6 +86,76 @@ public class StuckWrites {
       LOG.log(Level.WARNING, "could not end a stuck connection: {0}", cause.getClass().getName());
       return false;
     }
+  }
+
+  // Closes the socket itself, on the channel's event loop, below the pipeline (whose handlers might hold a close
+  // back): Netty then fails the pending write and tells the pipeline the channel is inactive.
+  private static void closeNow(Object channel) throws ReflectiveOperationException {
+    Object unsafe = call(channel, "unsafe");
+    Object voidPromise = call(channel, "voidPromise");
+    Method close = null;
+    for (Method m : unsafe.getClass().getMethods()) {
+      if (m.getName().equals("close") && m.getParameterCount() == 1) {
+        close = m;
+      }
+    }
+    Method closing = close;
+    if (closing == null) {
+      call(channel, "close");
+      return;
+    }
+    closing.setAccessible(true);
+    Executor loop = (Executor) call(channel, "eventLoop");
+    loop.execute(
+        () -> {
+          try {
+            closing.invoke(unsafe, voidPromise);
+          } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.WARNING, "could not end a stuck connection: {0}", e.getClass().getName());
+          }
+        });
+  }
+
+  // Finds the Netty channel among the fields of Liberty's connection objects, a few levels deep.
+  private static Object nettyChannel(Object o, int depth, Set<Object> seen) throws IllegalAccessException {
+    if (o == null || depth < 0 || !seen.add(o)) {
+      return null;
+    }
+    if (implementsNettyChannel(o.getClass())) {
+      return o;
+    }
+    String name = o.getClass().getName();
+    if (!name.startsWith("com.ibm.") && !name.startsWith("io.openliberty.")) {
+      return null;
+    }
+    for (Class<?> c = o.getClass(); c != null; c = c.getSuperclass()) {
+      for (Field f : c.getDeclaredFields()) {
+        if (f.getType().isPrimitive() || Modifier.isStatic(f.getModifiers())) {
+          continue;
+        }
+        try {
+          f.setAccessible(true);
+        } catch (RuntimeException e) {
+          continue;
+        }
+        Object found = nettyChannel(f.get(o), depth - 1, seen);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean implementsNettyChannel(Class<?> c) {
+    for (; c != null; c = c.getSuperclass()) {
+      for (Class<?> i : c.getInterfaces()) {
+        if (i.getName().equals("io.netty.channel.Channel") || implementsNettyChannel(i)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static Object field(Object o, String name) throws ReflectiveOperationException {
