@@ -58,8 +58,8 @@ public class StuckWrites {
   /**
    * Ends a connection whose write is stuck, without waiting for it. The WebSocket API has no way to (a close waits
    * for the write), so this reaches Liberty's connection through reflection: on its Netty transport it closes the
-   * Netty channel (the pending write fails and Liberty runs its error and close handling); on the legacy TCP channel
-   * it cancels the write. Returns false when neither is possible: the queue is let go all the same, and the
+   * Netty channel (the pending write fails and Liberty runs its error and close handling); on the channel
+   * framework's TCP transport it closes the socket and cancels the write. Returns false when neither is possible: the queue is let go all the same, and the
    * connection lasts until its client goes.
    */
   static boolean abort(Session socket) {
@@ -75,13 +75,18 @@ public class StuckWrites {
       }
       if (channel != null) {
         closeNow(channel);
-        LOG.log(Level.INFO, "cut a stuck connection: its Netty channel is closed");
+        LOG.log(Level.FINE, "cut a stuck connection: its Netty channel is closed");
       } else {
+        // The channel framework's TCP transport: closing the socket fails the pending write.
+        Object write = call(tcp, "getWriteInterface");
+        if (call(write, "getSocket") instanceof java.net.Socket tcpSocket) {
+          tcpSocket.close();
+        }
         call(link, "cancelWriteBufferAsync");
-        LOG.log(Level.INFO, "cut a stuck connection: its write is cancelled");
+        LOG.log(Level.FINE, "cut a stuck connection: its socket is closed");
       }
       return true;
-    } catch (ReflectiveOperationException | RuntimeException e) {
+    } catch (ReflectiveOperationException | java.io.IOException | RuntimeException e) {
       Throwable cause = e instanceof InvocationTargetException t && t.getCause() != null ? t.getCause() : e;
       LOG.log(Level.WARNING, "could not end a stuck connection: {0}", cause.getClass().getName());
       return false;

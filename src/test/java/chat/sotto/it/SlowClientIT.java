@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Clients that stop reading or vanish are let go: one that stops reading is cut after the send timeout, one that
- * stops reading and then sends its close frame while the server's write to it is stuck is closed at once, a silent
- * one by the idle timeout, and no server thread is left waiting on any of them. The test server runs with a send
+ * Clients that stop reading or vanish are let go: one that stops reading is cut after the send timeout, and so is one
+ * that stops reading and then sends its close frame while the server's write to it is stuck; a silent one is let go
+ * by the idle timeout, and no server thread is left waiting on any of them. The test server runs with a send
  * timeout of 3 s and an idle timeout of 25 s (pom.xml); every other test's client is busy or pings well within that.
  */
 @ExtendWith(ArquillianExtension.class)
