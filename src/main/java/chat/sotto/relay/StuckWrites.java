@@ -20,11 +20,11 @@ import java.util.logging.Logger;
 /**
  * The send timeout, enforced by the relay: a connection whose write has been in flight for longer than
  * {@code sotto.relay.send-timeout-seconds} (a client that stopped reading), or whose write failed, is cut. Open
- * Liberty 26.0.0.5 alone does not manage it: its Netty transport hands the timeout to a Netty
- * {@code WriteTimeoutHandler} made without {@code closeConnection}, so a write that times out is reported as failed
- * while its bytes stay queued in the channel and the connection stays open; {@code Session.close()} then waits in
- * {@code WsocConnLink.waitToClose()} ({@code linkSync.wait()}, no timeout) behind those bytes, which for such a client
- * is forever (measured: the close frame reached a stalled client only once it read again).
+ * Liberty 26.0.0.5 alone does not manage it. Measured: its send timeout reports the write as failed, but the
+ * connection stays open and a {@code Session.close()} goes out only once the client reads again, since the close
+ * waits for the write in {@code WsocConnLink.waitToClose()} ({@code linkSync.wait()}, no timeout). On its Netty
+ * transport the timeout is a Netty {@code WriteTimeoutHandler} made without {@code closeConnection}: it fails the
+ * write's promise and leaves its bytes queued.
  *
  * <p>The relay calls {@link #giveUp()} once a second: the scan reads one timestamp per connection, and the hot path
  * pays one {@code System.nanoTime()} per message sent. A connection given up has its queue dropped at once; the
