@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The connections this node holds, by room, and delivery of room events to them. Also the in-memory message rates
@@ -94,6 +95,11 @@ public class LocalRooms {
   /** Rooms with at least one connection on this node. */
   Set<RoomId> roomIds() {
     return Set.copyOf(rooms.keySet());
+  }
+
+  /** Runs {@code action} for every connection of this node. */
+  void forEachMember(Consumer<Member> action) {
+    rooms.values().forEach(r -> r.members.forEach(action));
   }
 
   /** Closes every connection (1012, service restart) so that clients reconnect and resume from their last seq. */

@@ -153,6 +153,18 @@ final class Member implements Outbox.Transport {
     return outbox.closed();
   }
 
+  /** Lets go of the connection's queue and held messages if its write is stuck (see {@link StuckWrites}). */
+  boolean giveUpIfStuck(long now, long limitNanos) {
+    if (!outbox.giveUpIfStuck(now, limitNanos)) {
+      return false;
+    }
+    synchronized (this) {
+      held.clear();
+      heldChars = 0;
+    }
+    return true;
+  }
+
   /**
    * Notes a chat counter about to be stored. False when it is above every counter this session used before (so it
    * cannot be a resend and the writer need not look it up); true when it may repeat one.

@@ -30,8 +30,13 @@ final class Outbox {
   private final ArrayDeque<String> queue = new ArrayDeque<>();
   private int queuedChars;
   private int inFlightChars;
+  // When the message in flight started (System.nanoTime): read by the watchdog, see #giveUpIfStuck.
+  private long inFlightSince;
   private boolean sending;
   private boolean closed;
+  // A close asked for while a write was in flight: done when the write ends (Liberty's close would wait for it).
+  private CloseCode closeAfterWrite;
+  private boolean givenUp;
   private CloseCode closeWhenDrained;
   private int roomAt;
   private Runnable whenRoom;
@@ -101,9 +106,21 @@ final class Outbox {
     closeNow(code);
   }
 
-  /** Drops what is queued and closes with {@code code}. */
+  /**
+   * Drops what is queued and closes with {@code code}. While a write is in flight the close waits for it to end
+   * (Liberty's {@code Session.close} would park the calling thread until then); a write that never ends is cut by
+   * the send timeout ({@link #giveUpIfStuck}).
+   */
   void closeNow(CloseCode code) {
-    markClosed();
+    synchronized (this) {
+      markClosed();
+      if (inFlightChars > 0) {
+        if (closeAfterWrite == null && !givenUp) {
+          closeAfterWrite = code;
+        }
+        return;
+      }
+    }
     transport.close(code.reason());
   }
 
@@ -117,6 +134,21 @@ final class Outbox {
 
   synchronized boolean closed() {
     return closed;
+  }
+
+  /**
+   * Closes the outbox (its queue is let go) if a write has been in flight for more than {@code limitNanos} at
+   * {@code now} (System.nanoTime): true the one time that happens. The container's own send timeout does not fire
+   * on Open Liberty 26 (docs/PROTOCOL.md), so a watchdog asks this; the caller then ends the connection.
+   */
+  synchronized boolean giveUpIfStuck(long now, long limitNanos) {
+    if (givenUp || inFlightChars == 0 || now - inFlightSince <= limitNanos) {
+      return false;
+    }
+    givenUp = true;
+    closeAfterWrite = null;
+    markClosed();
+    return true;
   }
 
   /** Starts sending what {@link #add} queued; called once for each {@code add} that returned true. */
@@ -139,6 +171,7 @@ final class Outbox {
             next = coalesce(next);
           }
           inFlightChars = next.length();
+          inFlightSince = System.nanoTime();
         }
         if (next == null) {
           sending = false;
@@ -157,6 +190,9 @@ final class Outbox {
       try {
         transport.send(next, send);
       } catch (RuntimeException e) {
+        synchronized (this) {
+          inFlightChars = 0;
+        }
         markClosed();
         return;
       }
@@ -171,13 +207,32 @@ final class Outbox {
 
   // After a write: false when the connection is given up. Runs the room callback when enough budget is free.
   private boolean sent(boolean ok) {
-    if (!ok) {
-      closeNow(CloseCode.TOO_SLOW);
+    Runnable then = null;
+    CloseCode close;
+    synchronized (this) {
+      if (!ok) {
+        // A failed write (Liberty's send timeout, or a broken connection) leaves its bytes in the transport's
+        // buffer, and a close would wait behind them: the write counts as stuck, and the watchdog cuts the
+        // connection (#giveUpIfStuck) once the send timeout has passed since it began.
+        markClosed();
+        closeAfterWrite = null;
+        return false;
+      }
+      inFlightChars = 0;
+      close = closeAfterWrite;
+      closeAfterWrite = null;
+      if (givenUp) {
+        return false; // the connection was cut: Liberty finishes its close by itself
+      }
+    }
+    if (close != null) {
+      transport.close(close.reason());
       return false;
     }
-    Runnable then = null;
     synchronized (this) {
-      inFlightChars = 0;
+      if (closed) {
+        return false;
+      }
       if (whenRoom != null && budget - queuedChars >= roomAt) {
         then = whenRoom;
         whenRoom = null;

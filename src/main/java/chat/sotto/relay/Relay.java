@@ -66,6 +66,7 @@ public class Relay {
   @Inject RelaySettings settings;
   @Inject MessageSettings messageSettings;
   @Inject Clock clock;
+  @Inject StuckWrites stuckWrites;
 
   @Resource ManagedScheduledExecutorService scheduler;
   @Resource ManagedThreadFactory threads;
@@ -76,6 +77,7 @@ public class Relay {
   // Continues replays once their clients have drained enough (see #replay): a few threads that read the database,
   // never the threads that report completed writes.
   private ExecutorService replays;
+  private ScheduledFuture<?> watchdog;
 
   @PostConstruct
   void start() {
@@ -87,11 +89,13 @@ public class Relay {
             messageSettings.sessionKibibytes(),
             messageSettings.roomKibibytes());
     replays = Executors.newFixedThreadPool(2, threads);
+    watchdog = scheduler.scheduleWithFixedDelay(this::giveUpStuckWrites, 1, 1, TimeUnit.SECONDS);
   }
 
   @PreDestroy
   void stop() {
     replays.shutdownNow();
+    watchdog.cancel(false);
   }
 
   void opened(Session socket) {
@@ -163,6 +167,23 @@ public class Relay {
       return;
     }
     m.markClosed();
+    depart(m);
+  }
+
+  // The send timeout (see StuckWrites): the room sees the connection leave at once, then its TCP connection ends.
+  private void giveUpStuckWrites() {
+    try {
+      for (Member m : stuckWrites.giveUp()) {
+        depart(m);
+        StuckWrites.abort(m.socket);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not give up stuck connections: {0}", e.getClass().getName());
+    }
+  }
+
+  // Idempotent: a connection given up by the watchdog departs again when Liberty reports its close.
+  private void depart(Member m) {
     local.remove(m);
     try {
       presence.changed(m.roomId);

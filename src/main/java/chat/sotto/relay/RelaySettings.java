@@ -76,8 +76,8 @@ public class RelaySettings {
   }
 
   /**
-   * How long one write to a client may take before the connection is given up (a client that stopped reading). It
-   * also bounds how long the server's close handling waits for a write in progress.
+   * How long one write to a client may take before the connection is cut (a client that stopped reading). The relay
+   * enforces it itself, checking once a second ({@link StuckWrites}); it is also handed to the container.
    */
   public long sendTimeoutMillis() {
     return sendTimeoutSeconds * 1000L;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Clients that stop reading or vanish are let go: one that stops reading and then sends its close frame while the
- * server's write to it is stuck is closed at once, a silent one by the idle timeout, and no server thread is left
- * waiting on either. The test server runs with a send timeout of 3 s and an idle
- * timeout of 25 s (pom.xml); every other test's client is busy or pings well within that.
+ * Clients that stop reading or vanish are let go: one that stops reading is cut after the send timeout, and so is one
+ * that stops reading and then sends its close frame while the server's write to it is stuck; a silent one is let go
+ * by the idle timeout, and no server thread is left waiting on any of them. The test server runs with a send
+ * timeout of 3 s and an idle timeout of 25 s (pom.xml); every other test's client is busy or pings well within that.
  */
 @ExtendWith(ArquillianExtension.class)
 class SlowClientIT {
@@ -30,8 +31,67 @@ class SlowClientIT {
     return SottoWar.archive();
   }
 
+  /** The watchdog looks once a second; the margin also covers the stall itself and the presence delay. */
+  private static final Duration CUT_MARGIN = Duration.ofSeconds(4);
+
   private static Predicate<JsonObject> online(int n) {
     return f -> "presence".equals(f.getString("t")) && f.getJsonArray("online").size() == n;
+  }
+
+  private static Predicate<JsonObject> online(String sessionId, boolean yes) {
+    return f -> "presence".equals(f.getString("t"))
+        && f.getJsonArray("online").getValuesAs(JsonString.class).stream()
+            .anyMatch(s -> s.getString().equals(sessionId)) == yes;
+  }
+
+  @Test
+  void aClientThatStopsReadingIsCutAfterTheSendTimeoutAndNoServerThreadStaysParked() throws Exception {
+    String room = Api.newRoomId();
+    Api.Session owner = Api.owner(room);
+    List<Api.Session> senders = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      senders.add(Api.member(room));
+    }
+    Api.Session stalled = senders.get(0);
+    try (ServerJvm jvm = ServerJvm.attach();
+        RelayClient observer = RelayClient.connect(owner, 0)) {
+      // More history than a connection's budget and the kernel's socket buffers hold together: the server floods
+      // the client with it as soon as it is in.
+      History.store(senders, 40, 11_000);
+      observer.messages(400);
+      try (RawWebSocket slow = RawWebSocket.authenticated(SottoWar.BASE, stalled.token(), 0, 4096)) {
+        observer.await(online(stalled.sessionId(), true), "the stalled client online");
+        // From here the server writes the history to a client that reads nothing: its write stalls at once.
+        long start = System.nanoTime();
+        observer.await(
+            online(stalled.sessionId(), false), "the stalled client gone", SEND_TIMEOUT.plus(CUT_MARGIN));
+        long cutMillis = (System.nanoTime() - start) / 1_000_000;
+        System.out.printf("a client that stopped reading left the room after %d ms%n", cutMillis);
+        assertTrue(
+            cutMillis >= SEND_TIMEOUT.toMillis() - 500, "cut by the send timeout, not before: " + cutMillis + " ms");
+        // While the client still reads nothing, no server thread waits for the stuck write.
+        Await.until(
+            "no server thread parked in WsocConnLink.waitToClose while the client still reads nothing",
+            Duration.ofSeconds(10),
+            () -> jvm.threadsIn("WsocConnLink", "waitToClose") == 0);
+        System.out.printf("no server thread parked %d ms after the client joined%n",
+            (System.nanoTime() - start) / 1_000_000);
+        // Its TCP connection is ended too: what the kernel still holds reads out, then the connection is over.
+        int code = slow.awaitClose(Duration.ofSeconds(10));
+        System.out.printf("the stalled client's connection ended %d ms after it joined, with %d%n",
+            (System.nanoTime() - start) / 1_000_000, code);
+      }
+      Await.until(
+          "no server thread parked in WsocConnLink.waitToClose",
+          Duration.ofSeconds(10),
+          () -> jvm.threadsIn("WsocConnLink", "waitToClose") == 0);
+      // The room goes on, and the session that was cut may come back.
+      try (RelayClient back = RelayClient.connect(stalled, 400)) {
+        back.sendEnvelope(41, 100);
+        assertEquals(401, back.await("ack").getJsonNumber("seq").longValue());
+        observer.await(online(stalled.sessionId(), true), "the cut session back online");
+      }
+    }
   }
 
   @Test

@@ -91,10 +91,57 @@ class OutboxTest {
     assertNull(wire.closed, "900 of 1,000 queued: still within the budget");
     assertEquals(100, o.free());
     offer(o, "y".repeat(101));
+    assertTrue(o.closed());
+    assertEquals(900, o.free(), "the queue is let go; only the message being written is left");
+    assertFalse(o.add("more"), "nothing is queued after the close");
+    assertNull(wire.closed, "the close waits for the write in flight (Liberty's close would wait for it too)");
+    wire.complete();
     assertEquals(1013, wire.closed.getCloseCode().getCode());
     assertEquals("too slow", wire.closed.getReasonPhrase());
+    assertEquals(List.of("y".repeat(100)), wire.written, "nothing more was written");
+  }
+
+  @Test
+  void aWriteStuckPastTheSendTimeoutIsGivenUpOnceAndItsQueueIsLetGo() {
+    Wire wire = new Wire();
+    Outbox o = new Outbox(wire, 1_000);
+    long start = System.nanoTime();
+    offer(o, "y".repeat(100));
+    offer(o, "z".repeat(100));
+    long limit = 3_000_000_000L;
+    assertFalse(o.giveUpIfStuck(start + limit / 2, limit), "a write within the send timeout is left alone");
+    assertFalse(o.closed());
+    long late = System.nanoTime() + limit + 1;
+    assertTrue(o.giveUpIfStuck(late, limit));
+    assertFalse(o.giveUpIfStuck(late + limit, limit), "given up once");
     assertTrue(o.closed());
-    assertFalse(o.add("more"), "nothing is queued after the close");
+    assertEquals(900, o.free(), "the queue is let go");
+    assertFalse(o.add("more"));
+    wire.fail(); // cutting the connection fails the write
+    assertNull(wire.closed, "no close through the container: the caller has cut the connection");
+    assertEquals(1, wire.written.size());
+  }
+
+  @Test
+  void aClosedOutboxWhoseWriteIsStuckIsStillGivenUp() {
+    Wire wire = new Wire();
+    Outbox o = new Outbox(wire, 1_000);
+    offer(o, "y".repeat(100));
+    o.closeNow(CloseCode.TOO_SLOW);
+    assertNull(wire.closed);
+    assertTrue(o.giveUpIfStuck(System.nanoTime() + 4_000_000_000L, 3_000_000_000L));
+    wire.complete();
+    assertNull(wire.closed, "the deferred close is dropped: the connection was cut");
+  }
+
+  @Test
+  void anIdleOutboxIsNeverGivenUp() {
+    Wire wire = new Wire();
+    wire.completeInline = true;
+    Outbox o = new Outbox(wire, 1_000);
+    offer(o, "y");
+    assertFalse(o.giveUpIfStuck(System.nanoTime() + 60_000_000_000L, 3_000_000_000L));
+    assertFalse(o.closed());
   }
 
   @Test
@@ -110,14 +157,19 @@ class OutboxTest {
   }
 
   @Test
-  void aFailedOrTimedOutWriteClosesTheConnectionAsTooSlow() {
+  void aFailedOrTimedOutWriteIsLeftToTheWatchdogToCut() {
     Wire wire = new Wire();
     Outbox o = new Outbox(wire, 1_000);
+    long start = System.nanoTime();
     offer(o, "a");
     offer(o, "b");
     wire.fail();
-    assertEquals(1013, wire.closed.getCloseCode().getCode());
+    assertTrue(o.closed());
     assertEquals(List.of("a"), wire.written, "the queue is let go");
+    assertNull(wire.closed, "no close through the container: it would wait behind the failed write's bytes");
+    long limit = 3_000_000_000L;
+    assertFalse(o.giveUpIfStuck(start, limit), "cut once the send timeout has passed since the write began");
+    assertTrue(o.giveUpIfStuck(System.nanoTime() + limit + 1, limit));
   }
 
   @Test
