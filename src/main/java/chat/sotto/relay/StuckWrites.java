@@ -6,13 +6,8 @@ import jakarta.websocket.Session;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -22,9 +17,7 @@ import java.util.logging.Logger;
  * {@code sotto.relay.send-timeout-seconds} (a client that stopped reading), or whose write failed, is cut. Open
  * Liberty 26.0.0.5 alone does not manage it. Measured: its send timeout reports the write as failed, but the
  * connection stays open and a {@code Session.close()} goes out only once the client reads again, since the close
- * waits for the write in {@code WsocConnLink.waitToClose()} ({@code linkSync.wait()}, no timeout). On its Netty
- * transport the timeout is a Netty {@code WriteTimeoutHandler} made without {@code closeConnection}: it fails the
- * write's promise and leaves its bytes queued.
+ * waits for the write in {@code WsocConnLink.waitToClose()} ({@code linkSync.wait()}, no timeout).
  *
  * <p>The relay calls {@link #giveUp()} once a second: the scan reads one timestamp per connection, and the hot path
  * pays one {@code System.nanoTime()} per message sent. A connection given up has its queue dropped at once; the
@@ -57,10 +50,10 @@ public class StuckWrites {
 
   /**
    * Ends a connection whose write is stuck, without waiting for it. The WebSocket API has no way to (a close waits
-   * for the write), so this reaches Liberty's connection through reflection: on its Netty transport it closes the
-   * Netty channel (the pending write fails and Liberty runs its error and close handling); on the channel
-   * framework's TCP transport it closes the socket and cancels the write. Returns false when neither is possible: the queue is let go all the same, and the
-   * connection lasts until its client goes.
+   * for the write), so this reaches Liberty's connection through reflection: on the channel framework's TCP
+   * transport (the one Open Liberty 26.0.0.5 runs) it closes the socket, which fails the pending write, and cancels
+   * the write. Returns false when that is not possible (another Liberty version): the queue is let go all the same,
+   * a warning names the exception's class, and the connection lasts until its client goes.
    */
   static boolean abort(Session socket) {
     try {
@@ -68,99 +61,18 @@ public class StuckWrites {
       Object impl = fieldOrNull(socket, "impl");
       Object link = field(impl != null ? impl : socket, "connLink");
       Object tcp = field(link, "tcpConnection");
-      Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-      Object channel = nettyChannel(call(tcp, "getWriteInterface"), 2, seen);
-      if (channel == null) {
-        channel = nettyChannel(tcp, 3, seen);
+      Object write = call(tcp, "getWriteInterface");
+      if (!(call(write, "getSocket") instanceof java.net.Socket tcpSocket)) {
+        throw new IllegalStateException("no socket");
       }
-      if (channel != null) {
-        closeNow(channel);
-        LOG.log(Level.FINE, "cut a stuck connection: its Netty channel is closed");
-      } else {
-        // The channel framework's TCP transport: closing the socket fails the pending write.
-        Object write = call(tcp, "getWriteInterface");
-        if (call(write, "getSocket") instanceof java.net.Socket tcpSocket) {
-          tcpSocket.close();
-        }
-        call(link, "cancelWriteBufferAsync");
-        LOG.log(Level.FINE, "cut a stuck connection: its socket is closed");
-      }
+      tcpSocket.close();
+      call(link, "cancelWriteBufferAsync");
       return true;
     } catch (ReflectiveOperationException | java.io.IOException | RuntimeException e) {
       Throwable cause = e instanceof InvocationTargetException t && t.getCause() != null ? t.getCause() : e;
       LOG.log(Level.WARNING, "could not end a stuck connection: {0}", cause.getClass().getName());
       return false;
     }
-  }
-
-  // Closes the socket itself, on the channel's event loop, below the pipeline (whose handlers might hold a close
-  // back): Netty then fails the pending write and tells the pipeline the channel is inactive.
-  private static void closeNow(Object channel) throws ReflectiveOperationException {
-    Object unsafe = call(channel, "unsafe");
-    Object voidPromise = call(channel, "voidPromise");
-    Method close = null;
-    for (Method m : unsafe.getClass().getMethods()) {
-      if (m.getName().equals("close") && m.getParameterCount() == 1) {
-        close = m;
-      }
-    }
-    Method closing = close;
-    if (closing == null) {
-      call(channel, "close");
-      return;
-    }
-    closing.setAccessible(true);
-    Executor loop = (Executor) call(channel, "eventLoop");
-    loop.execute(
-        () -> {
-          try {
-            closing.invoke(unsafe, voidPromise);
-          } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(Level.WARNING, "could not end a stuck connection: {0}", e.getClass().getName());
-          }
-        });
-  }
-
-  // Finds the Netty channel among the fields of Liberty's connection objects, a few levels deep.
-  private static Object nettyChannel(Object o, int depth, Set<Object> seen) throws IllegalAccessException {
-    if (o == null || depth < 0 || !seen.add(o)) {
-      return null;
-    }
-    if (implementsNettyChannel(o.getClass())) {
-      return o;
-    }
-    String name = o.getClass().getName();
-    if (!name.startsWith("com.ibm.") && !name.startsWith("io.openliberty.")) {
-      return null;
-    }
-    for (Class<?> c = o.getClass(); c != null; c = c.getSuperclass()) {
-      for (Field f : c.getDeclaredFields()) {
-        if (f.getType().isPrimitive() || Modifier.isStatic(f.getModifiers())) {
-          continue;
-        }
-        try {
-          f.setAccessible(true);
-        } catch (RuntimeException e) {
-          continue;
-        }
-        Object found = nettyChannel(f.get(o), depth - 1, seen);
-        if (found != null) {
-          return found;
-        }
-      }
-    }
-    return null;
-  }
-
-  private static boolean implementsNettyChannel(Class<?> c) {
-    for (; c != null; c = c.getSuperclass()) {
-      for (Class<?> i : c.getInterfaces()) {
-        if (i.getName().equals("io.netty.channel.Channel") || implementsNettyChannel(i)) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   private static Object field(Object o, String name) throws ReflectiveOperationException {
