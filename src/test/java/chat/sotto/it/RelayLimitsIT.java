@@ -315,7 +315,7 @@ class RelayLimitsIT {
     Api.Session owner = Api.owner(Api.newRoomId());
     Await.until(
         "an authentication is checked again",
-        Duration.ofSeconds(30),
+        Duration.ofSeconds(90),
         () -> {
           try (RelayClient c = RelayClient.connect(owner, 0)) {
             return true;

@@ -70,6 +70,11 @@ class StorageCapsIT {
     settings.put("SOTTO_OWNER_GRACE_SECONDS", "3600");
     settings.put("SOTTO_LIMITS_ROOMS_PER_MINUTE", "6000");
     settings.put("SOTTO_LIMITS_ROOMS_BURST", "1000");
+    // The test stores rooms full of the largest envelopes at once: the in-memory byte rates would slow it, not test it.
+    settings.put("SOTTO_LIMITS_MESSAGE_BYTES_PER_SECOND", "100000000");
+    settings.put("SOTTO_LIMITS_MESSAGE_BYTES_BURST", "100000000");
+    settings.put("SOTTO_LIMITS_ROOM_MESSAGE_BYTES_PER_SECOND", "100000000");
+    settings.put("SOTTO_LIMITS_ROOM_MESSAGE_BYTES_BURST", "100000000");
     node =
         new LibertyNode(
             pgPort != null ? "sotto-caps-pg" : "sotto-caps",
