@@ -70,7 +70,11 @@ class StorageCapsIT {
     settings.put("SOTTO_OWNER_GRACE_SECONDS", "3600");
     settings.put("SOTTO_LIMITS_ROOMS_PER_MINUTE", "6000");
     settings.put("SOTTO_LIMITS_ROOMS_BURST", "1000");
-    // The test stores rooms full of the largest envelopes at once: the in-memory byte rates would slow it, not test it.
+    // The test stores rooms full of the largest envelopes at once: the message rates would slow it, not test it.
+    settings.put("SOTTO_LIMITS_MESSAGES_PER_SECOND", "1000");
+    settings.put("SOTTO_LIMITS_MESSAGES_BURST", "100000");
+    settings.put("SOTTO_LIMITS_ROOM_MESSAGES_PER_SECOND", "1000");
+    settings.put("SOTTO_LIMITS_ROOM_MESSAGES_BURST", "100000");
     settings.put("SOTTO_LIMITS_MESSAGE_BYTES_PER_SECOND", "100000000");
     settings.put("SOTTO_LIMITS_MESSAGE_BYTES_BURST", "100000000");
     settings.put("SOTTO_LIMITS_ROOM_MESSAGE_BYTES_PER_SECOND", "100000000");
@@ -134,8 +138,10 @@ class StorageCapsIT {
     JsonObject refusal = null;
     try (RelayClient inB = RelayClient.connect(node.ws(), b, 0);
         RelayClient inC = RelayClient.connect(node.ws(), c, 0)) {
-      // Bounded: two rooms at their cap fill the deployment; a refusal comes within a refresh of the total.
-      for (int counter = 1; counter <= 18 && refusal == null; counter++) {
+      // Two rooms at their cap fill the deployment; the refusal comes once a node rereads the total (every second
+      // here), so the rooms keep taking messages (trimmed to their caps) until then: bounded by count and time.
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      for (int counter = 1; counter <= 2_000 && refusal == null && System.nanoTime() < deadline; counter++) {
         for (RelayClient client : List.of(inB, inC)) {
           JsonObject outcome = send(client, counter);
           if ("error".equals(outcome.getString("t"))) {
