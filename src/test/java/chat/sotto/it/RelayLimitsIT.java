@@ -219,8 +219,10 @@ class RelayLimitsIT {
                         return answered[0] >= wanted || c.isClosed();
                       });
                   if (c.isClosed()) {
-                    // 4029 "rate limit ignored": it went on sending while refused (PROTOCOL.md)
-                    assertEquals(4029, c.awaitClose());
+                    // 4029 "rate limit ignored": it went on sending while refused (PROTOCOL.md); a client still
+                    // writing when the close arrives may see its own write fail first (1006)
+                    int code = c.awaitClose();
+                    assertTrue(code == 4029 || code == 1006, "closed with " + code);
                     assertTrue(refusedSoFar[0] > 0, "closed only after refusals");
                   }
                   int refused = refusedSoFar[0];
