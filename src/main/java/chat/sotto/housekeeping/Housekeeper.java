@@ -36,6 +36,11 @@ public class Housekeeper {
   @ConfigProperty(name = "sotto.housekeeping.interval-seconds", defaultValue = "30")
   long intervalSeconds;
 
+  /** Every this many sweeps, rows that belong to no room are deleted too (a safety net; see RoomService). */
+  static final int ORPHAN_SWEEP_EVERY = 10;
+
+  private int sweeps;
+
   @PostConstruct
   void schedule() {
     long interval = Math.max(1, intervalSeconds) * 1000;
@@ -61,6 +66,13 @@ public class Housekeeper {
     }
     if (deleted > 0) {
       LOG.log(Level.FINE, "housekeeping deleted {0} rooms", deleted);
+    }
+    if (++sweeps % ORPHAN_SWEEP_EVERY == 0) {
+      try {
+        rooms.deleteOrphans();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "could not delete orphaned rows: {0}", e.getClass().getName());
+      }
     }
   }
 }

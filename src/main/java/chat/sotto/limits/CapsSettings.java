@@ -1,7 +1,12 @@
 package chat.sotto.limits;
 
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -24,9 +29,17 @@ public class CapsSettings {
   @ConfigProperty(name = "sotto.caps.room-bytes", defaultValue = "8388608")
   long roomBytes;
 
+  /** The deployment byte cap when the database keeps its data on disk. */
+  static final long DISK_TOTAL_BYTES = 2L * 1024 * 1024 * 1024;
+
   @Inject
-  @ConfigProperty(name = "sotto.caps.total-bytes", defaultValue = "2147483648")
-  long totalBytes;
+  @ConfigProperty(name = "sotto.caps.total-bytes")
+  Optional<Long> totalBytes;
+
+  @Resource(lookup = "jdbc/sotto")
+  DataSource dataSource;
+
+  private volatile Long defaultTotalBytes;
 
   @Inject
   @ConfigProperty(name = "sotto.caps.total-refresh-seconds", defaultValue = "5")
@@ -44,7 +57,29 @@ public class CapsSettings {
 
   /** Bytes of envelopes the deployment stores at most; at the cap, new messages and rooms are refused. */
   public long totalBytes() {
-    return Math.max(1, totalBytes);
+    return Math.max(1, totalBytes.orElseGet(this::defaultTotalBytes));
+  }
+
+  /**
+   * Without a configured cap: 2 GiB on disk; with the embedded in-memory database (the default), a quarter of the
+   * heap, since there every stored byte lives in the heap (with its row overhead) and a full deployment must not run
+   * the node out of memory.
+   */
+  private long defaultTotalBytes() {
+    Long known = defaultTotalBytes;
+    if (known == null) {
+      known = inMemoryDatabase() ? Runtime.getRuntime().maxMemory() / 4 : DISK_TOTAL_BYTES;
+      defaultTotalBytes = known;
+    }
+    return known;
+  }
+
+  private boolean inMemoryDatabase() {
+    try (Connection c = dataSource.getConnection()) {
+      return c.getMetaData().getURL().startsWith("jdbc:h2:mem:");
+    } catch (SQLException e) {
+      return true; // unknown: the smaller cap is the safe one
+    }
   }
 
   /** How long a node trusts its last reading of the deployment's stored bytes. */

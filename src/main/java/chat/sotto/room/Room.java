@@ -69,6 +69,11 @@ public class Room {
     return ownerAwaySince;
   }
 
+  /** Someone joined: that counts as activity. */
+  void touched(long now) {
+    lastActivityAt = Math.max(lastActivityAt, now);
+  }
+
   /** The owner connected: the grace clock stops, and that counts as activity. */
   void ownerReturned(long now) {
     ownerAwaySince = null;

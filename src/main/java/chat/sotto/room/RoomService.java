@@ -24,6 +24,13 @@ import java.util.function.Consumer;
 /** Creates, joins, closes and expires rooms. */
 @ApplicationScoped
 public class RoomService {
+  private static final List<String> ORPHANS =
+      List.of(
+          "DELETE FROM messages WHERE NOT EXISTS (SELECT 1 FROM rooms r WHERE r.id = messages.room_id)",
+          "DELETE FROM sessions WHERE NOT EXISTS (SELECT 1 FROM rooms r WHERE r.id = sessions.room_id)",
+          "DELETE FROM rate_buckets WHERE room_id IS NOT NULL"
+              + " AND NOT EXISTS (SELECT 1 FROM rooms r WHERE r.id = rate_buckets.room_id)");
+
   @PersistenceContext(unitName = "sotto")
   EntityManager em;
 
@@ -66,7 +73,10 @@ public class RoomService {
     return tx.required(
         () -> {
           long now = clock.millis();
-          if (em.find(Room.class, id.value()) == null) {
+          // The room row stays locked until the new session is committed, so a close cannot slip in between: it
+          // either runs first (the room is gone here) or waits and deletes the new session with the rest.
+          Room room = em.find(Room.class, id.value(), LockModeType.PESSIMISTIC_WRITE);
+          if (room == null) {
             throw new Refusal(Reason.ROOM_NOT_FOUND);
           }
           if (sessions.countInRoom(id) >= settings.maxMembers()) {
@@ -74,7 +84,7 @@ public class RoomService {
           }
           limiter.acquire(BucketKey.join(id), settings.joinsPerRoom(), now);
           limiter.acquire(BucketKey.sessions(), settings.sessionCreation(), now);
-          touch(id, now);
+          room.touched(now);
           return sessions.issue(id, false, now);
         });
   }
@@ -88,6 +98,7 @@ public class RoomService {
       throw new Refusal(Reason.NOT_OWNER);
     }
     tx.required(() -> delete(id));
+    forgetBuckets(id);
   }
 
   /** A member leaves for good; when the owner leaves, the room is deleted. */
@@ -101,6 +112,9 @@ public class RoomService {
           sessions.delete(who.id());
           left.fire(new MemberLeft(who.roomId(), who.id()));
         });
+    if (who.owner()) {
+      forgetBuckets(who.roomId());
+    }
   }
 
   public Room find(RoomId roomId) {
@@ -149,15 +163,37 @@ public class RoomService {
 
   /** Deletes a room if it is still expired (another node may have deleted it or its owner come back). */
   public boolean deleteIfExpired(RoomId roomId) {
+    boolean deletedNow =
+        tx.required(
+            () -> {
+              // The row lock makes concurrent sweeps of several nodes take turns: the second finds nothing to delete.
+              Room room = em.find(Room.class, roomId.value(), LockModeType.PESSIMISTIC_WRITE);
+              if (room == null
+                  || !room.expiredAt(clock.millis(), settings.idleMillis(), settings.ownerGraceMillis())) {
+                return false;
+              }
+              delete(roomId);
+              return true;
+            });
+    if (deletedNow) {
+      forgetBuckets(roomId);
+    }
+    return deletedNow;
+  }
+
+  /**
+   * Deletes rows that belong to no room. Deletion is atomic (see {@link #delete}), so none should exist; this is the
+   * safety net for anything that still slips through (a database restored from a backup, a node killed mid-way), and
+   * for rate buckets left when their deletion after a room's failed.
+   */
+  public int deleteOrphans() {
     return tx.required(
         () -> {
-          // The row lock makes concurrent sweeps of several nodes take turns: the second finds nothing to delete.
-          Room room = em.find(Room.class, roomId.value(), LockModeType.PESSIMISTIC_WRITE);
-          if (room == null || !room.expiredAt(clock.millis(), settings.idleMillis(), settings.ownerGraceMillis())) {
-            return false;
+          int rows = 0;
+          for (String sql : ORPHANS) {
+            rows += em.createNativeQuery(sql).executeUpdate();
           }
-          delete(roomId);
-          return true;
+          return rows;
         });
   }
 
@@ -172,22 +208,32 @@ public class RoomService {
     }
   }
 
-  private void touch(RoomId roomId, long now) {
-    em.createQuery("UPDATE Room r SET r.lastActivityAt = :now WHERE r.id = :id")
-        .setParameter("now", now)
-        .setParameter("id", roomId.value())
-        .executeUpdate();
-  }
-
+  /**
+   * Deletes the room and everything in it, atomically against whatever writes into it at the same moment. The room's
+   * row is locked first: the message writer allocates seqs with an UPDATE of that row and a join locks it, so a batch
+   * or a join in flight either committed before (its rows are deleted here) or waits and then finds no room. Rate
+   * buckets are not touched here: writers lock them before the room row, so deleting them under the room's lock could
+   * deadlock; they go in their own transaction afterwards ({@link #forgetBuckets}).
+   */
   private void delete(RoomId roomId) {
-    deleting.fire(new RoomDeleting(roomId));
-    sessions.deleteRoom(roomId);
-    limiter.forgetRoom(roomId);
-    int rows =
-        em.createQuery("DELETE FROM Room r WHERE r.id = :id").setParameter("id", roomId.value()).executeUpdate();
-    if (rows == 0) {
+    Room room = em.find(Room.class, roomId.value(), LockModeType.PESSIMISTIC_WRITE);
+    if (room == null) {
       throw new Refusal(Reason.ROOM_NOT_FOUND);
     }
+    deleting.fire(new RoomDeleting(roomId));
+    sessions.deleteRoom(roomId);
+    em.remove(room);
+    em.flush();
     deleted.fire(new RoomDeleted(roomId));
+  }
+
+  // After the room's deletion committed; a failure leaves the buckets to the orphan sweep.
+  private void forgetBuckets(RoomId roomId) {
+    try {
+      tx.required(() -> limiter.forgetRoom(roomId));
+    } catch (RuntimeException e) {
+      java.util.logging.Logger.getLogger(RoomService.class.getName())
+          .log(java.util.logging.Level.WARNING, "rate buckets of a deleted room left to the sweep: {0}", e.getClass().getName());
+    }
   }
 }

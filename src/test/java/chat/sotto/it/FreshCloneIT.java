@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
 class FreshCloneIT {
   private static final Duration READY_WITHIN = Duration.ofSeconds(300);
   private static final Path LOGS = Path.of("target/fresh-clone");
+  private static final String SERVER_DIR = "target/liberty/wlp/usr/servers/sotto";
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Test
@@ -44,6 +46,7 @@ class FreshCloneIT {
     Path folder = Files.createTempDirectory("sotto-fresh-clone");
     Path clone = folder.resolve("sotto");
     Process maven = null;
+    List<FileScan.Secret> secrets = List.of();
     try {
       Instant cloned = Instant.now();
       run(List.of("git", "clone", "--quiet", Path.of("").toAbsolutePath().toString(), clone.toString()), folder, log);
@@ -83,10 +86,48 @@ class FreshCloneIT {
       assertEquals(200, landing.statusCode());
       assertTrue(landing.body().contains("A private room for a private conversation"), landing.body());
       assertTrue(landing.headers().firstValue("Content-Security-Policy").isPresent(), "security headers");
+
+      secrets = useARoomAndCloseIt(base, clone.resolve(SERVER_DIR));
     } finally {
       stop(clone, maven, log);
+      if (!secrets.isEmpty()) {
+        // After the server stopped, with everything it wrote flushed: still nothing of the room anywhere.
+        assertEquals(List.of(), FileScan.hits(clone.resolve(SERVER_DIR), secrets), "after the server stopped");
+      }
       delete(folder);
     }
+  }
+
+  /**
+   * The default setup keeps rooms in memory (H2 in-memory): a room's ciphertexts, its encrypted nickname, its ID and
+   * its sessions' IDs and tokens are stored (the history answers with them) yet in no file the server writes, while
+   * the room lives and after it is closed.
+   */
+  private static List<FileScan.Secret> useARoomAndCloseIt(URI base, Path serverDir) {
+    String room = Api.newRoomId();
+    Api.Session owner = Api.owner(base, room);
+    List<FileScan.Secret> secrets = new ArrayList<>();
+    secrets.add(new FileScan.Secret("room ID", room));
+    secrets.add(new FileScan.Secret("session ID", owner.sessionId()));
+    secrets.add(new FileScan.Secret("token", owner.token()));
+    try (RelayClient c = RelayClient.connect(Api.ws(base), owner, 0)) {
+      String profile = RelayClient.envelope("profile", 1, 40);
+      c.send(profile);
+      secrets.add(new FileScan.Secret("encrypted nickname", Api.field(profile, "ct")));
+      for (int i = 1; i <= 5; i++) {
+        String frame = c.sendEnvelope(i, 300);
+        secrets.add(new FileScan.Secret("ciphertext " + i, Api.field(frame, "ct")));
+        long counter = i;
+        c.await(f -> "ack".equals(f.getString("t", "")) && f.getJsonNumber("c").longValue() == counter, "ack " + i);
+      }
+    }
+    String history = Api.get(base, "api/rooms/" + room + "/messages", owner.token()).body();
+    secrets.stream().filter(s -> s.label().startsWith("ciphertext"))
+        .forEach(s -> assertTrue(history.contains(s.value()), "stored and served: " + s.label()));
+    assertEquals(List.of(), FileScan.hits(serverDir, secrets), "while the room lives");
+    assertEquals(204, Api.delete(base, "api/rooms/" + room, owner.token()).statusCode());
+    assertEquals(List.of(), FileScan.hits(serverDir, secrets), "after the room was closed");
+    return secrets;
   }
 
   private static void stop(Path clone, Process maven, Path log) throws Exception {

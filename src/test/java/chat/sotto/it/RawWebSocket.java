@@ -35,7 +35,15 @@ final class RawWebSocket implements AutoCloseable {
 
   /** Connects with a receive buffer of {@code receiveBufferBytes} (small: the client reads little) and upgrades. */
   static RawWebSocket open(URI base, int receiveBufferBytes) throws IOException {
+    return open(base, receiveBufferBytes, null);
+  }
+
+  /** As {@link #open(URI, int)}, from the local address {@code local} (a loopback address of the test's choice). */
+  static RawWebSocket open(URI base, int receiveBufferBytes, java.net.InetAddress local) throws IOException {
     Socket s = new Socket();
+    if (local != null) {
+      s.bind(new InetSocketAddress(local, 0));
+    }
     s.setReceiveBufferSize(receiveBufferBytes);
     s.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
     s.setSoTimeout(15_000);
@@ -99,6 +107,12 @@ final class RawWebSocket implements AutoCloseable {
 
   void sendText(String text) throws IOException {
     sendFrame(0x1, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Writes bytes as they are: a frame that breaks the protocol, or half of one. */
+  void sendRaw(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
   }
 
   /** Sends a close frame (the server may be in the middle of a write to this client). */
@@ -166,6 +180,12 @@ final class RawWebSocket implements AutoCloseable {
         return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
       }
     }
+  }
+
+  /** Resets the TCP connection (RST, not FIN): the server's next write to it fails. */
+  void reset() throws IOException {
+    socket.setSoLinger(true, 0);
+    socket.close();
   }
 
   /** Drops the TCP connection without a close frame. */

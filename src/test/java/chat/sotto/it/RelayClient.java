@@ -132,7 +132,7 @@ public final class RelayClient implements WebSocket.Listener, AutoCloseable {
         JsonObject f = left > 0 ? frames.poll(left, TimeUnit.NANOSECONDS) : null;
         if (f == null) {
           throw new AssertionError(
-              "timed out waiting for " + what + "; close code " + closeCode.getNow(null), error);
+              "timed out waiting for " + what + "; close code " + closeCode.getNow(null) + " " + closeReason, error);
         }
         if (p.test(f)) {
           return f;
@@ -214,8 +214,11 @@ public final class RelayClient implements WebSocket.Listener, AutoCloseable {
     return null;
   }
 
+  private volatile String closeReason = "";
+
   @Override
   public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+    closeReason = reason;
     closeCode.complete(statusCode);
     return null;
   }

@@ -13,14 +13,30 @@ import java.util.List;
  * with a database and role {@code sotto}; stopped and deleted at the end.
  */
 public final class TestPostgres implements AutoCloseable {
+  /**
+   * What PostgreSQL may log, as deploy/compose.yaml configures it: no connection lines, no host names, no statements,
+   * and errors without their DETAIL (a unique violation's DETAIL quotes the key: room and session IDs).
+   */
+  public static final String PRIVATE_LOGGING =
+      " -c log_error_verbosity=terse -c log_min_error_statement=panic -c log_connections=off"
+          + " -c log_disconnections=off -c log_hostname=off -c log_statement=none";
+
+  private static final String OPTIONS = " -c fsync=off -c max_connections=200" + PRIVATE_LOGGING;
+
   private final Path dir;
   private final String bin;
   private final int port;
+  private Path log;
 
   private TestPostgres(Path dir, String bin, int port) {
     this.dir = dir;
     this.bin = bin;
     this.port = port;
+  }
+
+  /** The server's log files (what it writes besides its data). */
+  public List<Path> logs() {
+    return List.of(log, dir.resolve("restart.log"));
   }
 
   public static boolean installed() {
@@ -38,6 +54,7 @@ public final class TestPostgres implements AutoCloseable {
       ExternalProcess.run(List.of("chown", "postgres:postgres", dir.toString(), log.toString()), tempLog());
     }
     TestPostgres pg = new TestPostgres(dir, bin, port);
+    pg.log = log;
     Path data = dir.resolve("data");
     ExternalProcess.run(
         ExternalProcess.as("postgres", List.of(bin + "/initdb", "-D", data.toString(), "-A", "trust", "-U", "postgres", "-E", "UTF8")),
@@ -47,7 +64,7 @@ public final class TestPostgres implements AutoCloseable {
             "postgres",
             List.of(
                 bin + "/pg_ctl", "-D", data.toString(), "-l", log.toString(), "-w", "-t", "30", "-o",
-                "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c fsync=off -c max_connections=200",
+                "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + OPTIONS,
                 "start")),
         tempLog());
     ExternalProcess.awaitPort(port, 30_000, "PostgreSQL");
@@ -90,7 +107,7 @@ public final class TestPostgres implements AutoCloseable {
             "postgres",
             List.of(
                 bin + "/pg_ctl", "-D", dir.resolve("data").toString(), "-l", dir.resolve("restart.log").toString(), "-w",
-                "-t", "30", "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c fsync=off -c max_connections=200",
+                "-t", "30", "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + OPTIONS,
                 "start")),
         tempLog());
     ExternalProcess.awaitPort(port, 30_000, "PostgreSQL");

@@ -1,0 +1,225 @@
+package chat.sotto.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chat.sotto.testsupport.IntegrationServices;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * No file the server writes names a client. The test plays a client from a loopback address of its own (127.0.0.77,
+ * which nothing else uses, so any occurrence is this client) and drives the error paths where servers tend to log
+ * connection details: a TLS 1.2 handshake (refused: TLS 1.3 only), an oversized body, malformed WebSocket frames, a
+ * connection reset while the server writes to it, and resends that collide in the database (on PostgreSQL a unique
+ * violation, which PostgreSQL logs with its key unless told not to). Then every file under the server's folder (logs,
+ * FFDC, trace, workarea) and, on PostgreSQL, the database's log must hold neither that address, nor the address it
+ * claimed in X-Forwarded-For, nor the room ID, session IDs or tokens it used.
+ */
+@ExtendWith(ArquillianExtension.class)
+class ServerFilesPrivacyIT {
+  private static final String CLIENT = "127.0.0.77";
+  private static final String FORWARDED = "198.18.77.77";
+  /** How long the logs are watched after the error paths (Liberty writes some messages from other threads). */
+  private static final Duration WATCH = Duration.ofSeconds(3);
+
+  @Deployment(testable = false)
+  static WebArchive app() {
+    return SottoWar.archive();
+  }
+
+  @Test
+  void errorPathsLeaveNoClientAddressOrIdentifierInAnyServerFile() throws Exception {
+    InetAddress client = InetAddress.getByName(CLIENT);
+    String room = Api.newRoomId();
+    Api.Session owner = Api.owner(room);
+    Api.Session member = Api.member(room);
+    List<FileScan.Secret> secrets = new ArrayList<>();
+    secrets.add(new FileScan.Secret("client address", CLIENT));
+    secrets.add(new FileScan.Secret("forwarded client address", FORWARDED));
+    secrets.add(new FileScan.Secret("room ID", room));
+    for (Api.Session s : List.of(owner, member)) {
+      secrets.add(new FileScan.Secret("session ID", s.sessionId()));
+      secrets.add(new FileScan.Secret("token", s.token()));
+    }
+
+    tls12Handshake(client);
+    assertEquals(413, oversizedBody(client));
+    // Liberty refuses an encoded slash in a path before the application sees it, and logs the URI (SRVE0315E)
+    // unless that message is hidden: here the URI carries the room ID.
+    int status = rawRequest(client, "GET /api/rooms/" + room + "%2F..%2Fx/messages HTTP/1.1\r\nHost: localhost\r\n"
+        + "Connection: close\r\n\r\n");
+    assertTrue(status >= 400 && status < 500, "an encoded slash is refused: " + status);
+    malformedFrames(client, member);
+    resetWhileTheServerWrites(client, owner, member);
+    collidingResends(owner);
+
+    List<Path> files = new ArrayList<>();
+    files.add(serverDir());
+    if (System.getProperty("sotto.db.url", "").startsWith("jdbc:postgresql:")) {
+      files.addAll(IntegrationServices.postgres().logs());
+    }
+    long deadline = System.nanoTime() + WATCH.toNanos();
+    do {
+      for (Path f : files) {
+        assertEquals(List.of(), FileScan.hits(f, secrets), "in " + f);
+      }
+    } while (System.nanoTime() < deadline);
+  }
+
+  private static Path serverDir() {
+    return Path.of(System.getProperty("sotto.wlp"), "usr", "servers", System.getProperty("sotto.it.server"));
+  }
+
+  // The server offers TLS 1.3 only: a TLS 1.2 client fails its handshake (Liberty reports CWWKO0801E, naming the
+  // remote host, unless that message is hidden).
+  private static void tls12Handshake(InetAddress client) throws Exception {
+    SSLContext tls = SSLContext.getInstance("TLSv1.2");
+    tls.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
+    int port = Integer.parseInt(System.getProperty("sotto.https.port"));
+    for (int i = 0; i < 3; i++) {
+      try (Socket plain = new Socket()) {
+        plain.bind(new InetSocketAddress(client, 0));
+        plain.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        plain.setSoTimeout(10_000);
+        SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(plain, "localhost", port, true);
+        s.setEnabledProtocols(new String[] {"TLSv1.2"});
+        assertThrows(SSLException.class, s::startHandshake, "a TLS 1.2 handshake is refused");
+      }
+    }
+  }
+
+  private static int oversizedBody(InetAddress client) throws IOException {
+    byte[] body = new byte[256 * 1024];
+    java.util.Arrays.fill(body, (byte) 'a');
+    try (Socket s = new Socket()) {
+      s.bind(new InetSocketAddress(client, 0));
+      s.connect(new InetSocketAddress("127.0.0.1", SottoWar.BASE.getPort()), 5_000);
+      s.setSoTimeout(15_000);
+      OutputStream out = s.getOutputStream();
+      out.write(("POST /api/rooms HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-Forwarded-For: "
+              + FORWARDED + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      try {
+        out.write(body);
+        out.flush();
+      } catch (IOException refusedEarly) {
+        // the server answered and closed before reading it all: the answer is still there to read
+      }
+      return statusOf(s.getInputStream());
+    }
+  }
+
+  private static int rawRequest(InetAddress client, String request) throws IOException {
+    try (Socket s = new Socket()) {
+      s.bind(new InetSocketAddress(client, 0));
+      s.connect(new InetSocketAddress("127.0.0.1", SottoWar.BASE.getPort()), 5_000);
+      s.setSoTimeout(15_000);
+      s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      return statusOf(s.getInputStream());
+    }
+  }
+
+  private static int statusOf(InputStream in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+      line.write(b);
+    }
+    String[] parts = line.toString(StandardCharsets.US_ASCII).split(" ");
+    return parts.length > 1 ? Integer.parseInt(parts[1]) : -1;
+  }
+
+  // A frame with reserved bits set, an unknown opcode, and an unmasked frame: each closes the connection.
+  private static void malformedFrames(InetAddress client, Api.Session member) throws IOException {
+    byte[][] frames = {
+      {(byte) 0xF1, (byte) 0x80, 1, 2, 3, 4}, // RSV1-3 set on a text frame
+      {(byte) 0x83, (byte) 0x80, 1, 2, 3, 4}, // opcode 3 (reserved)
+      {(byte) 0x81, 0x02, 'h', 'i'}, // not masked
+    };
+    for (byte[] frame : frames) {
+      try (RawWebSocket ws = RawWebSocket.open(Api.ws(), 64 * 1024, client)) {
+        ws.sendText("{\"t\":\"auth\",\"token\":\"" + member.token() + "\",\"since\":0}");
+        ws.sendRaw(frame);
+        int code = ws.awaitClose(Duration.ofSeconds(20));
+        assertTrue(code >= 1000, "closed: " + code);
+      }
+    }
+  }
+
+  // A member with a small receive buffer is sent the room's traffic and resets its connection while the server
+  // writes to it (a broken pipe / connection reset on the server's side).
+  private static void resetWhileTheServerWrites(InetAddress client, Api.Session owner, Api.Session member)
+      throws IOException {
+    try (RelayClient sender = RelayClient.connect(owner, 0)) {
+      RawWebSocket reader = RawWebSocket.open(Api.ws(), 4 * 1024, client);
+      reader.sendText("{\"t\":\"auth\",\"token\":\"" + member.token() + "\",\"since\":0}");
+      for (int i = 1; i <= 10; i++) {
+        sender.sendEnvelope(i, 8_000);
+        long c = i;
+        sender.await(f -> "ack".equals(f.getString("t", "")) && f.getJsonNumber("c").longValue() == c, "ack " + i);
+      }
+      reader.reset();
+      // The owner's next messages are fanned out to the reset connection too.
+      for (int i = 11; i <= 15; i++) {
+        sender.sendEnvelope(i, 8_000);
+        long c = i;
+        sender.await(f -> "ack".equals(f.getString("t", "")) && f.getJsonNumber("c").longValue() == c, "ack " + i);
+      }
+    }
+  }
+
+  // Two connections of one session send the same new counters at once: one of each pair is stored, the other is a
+  // resend of it; on PostgreSQL the loser of a race meets the unique index (sender, counter).
+  private static void collidingResends(Api.Session owner) {
+    try (RelayClient a = RelayClient.connect(owner, 0);
+        RelayClient b = RelayClient.connect(owner, 0)) {
+      long base = a.welcome().getJsonNumber("maxCounter").longValue();
+      for (long c = base + 1; c <= base + 10; c++) {
+        String frame = RelayClient.envelope("msg", c, 100);
+        a.send(frame);
+        b.send(frame);
+        long counter = c;
+        a.await(f -> "ack".equals(f.getString("t", "")) && f.getJsonNumber("c").longValue() == counter, "ack " + c);
+        b.await(f -> "ack".equals(f.getString("t", "")) && f.getJsonNumber("c").longValue() == counter, "ack " + c);
+      }
+    }
+  }
+
+  /** Trusts the test server's self-signed certificate: the handshake is meant to fail on the protocol version. */
+  private static final class TrustAll implements X509TrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  }
+}
