@@ -66,16 +66,10 @@ class ServerFilesPrivacyIT {
       secrets.add(new FileScan.Secret("token", s.token()));
     }
 
-    tls12Handshake(client);
-    assertEquals(413, oversizedBody(client));
-    // Liberty refuses an encoded slash in a path before the application sees it, and logs the URI (SRVE0315E)
-    // unless that message is hidden: here the URI carries the room ID.
-    int status = rawRequest(client, "GET /api/rooms/" + room + "%2F..%2Fx/messages HTTP/1.1\r\nHost: localhost\r\n"
-        + "Connection: close\r\n\r\n");
-    assertTrue(status >= 400 && status < 500, "an encoded slash is refused: " + status);
-    malformedFrames(client, member);
-    resetWhileTheServerWrites(client, owner, member);
-    collidingResends(owner);
+    // The owner stays connected throughout (a room whose owner is away past the grace period is deleted).
+    try (RelayClient present = RelayClient.connect(owner, 0)) {
+      drive(client, room, owner, member);
+    }
 
     List<Path> files = new ArrayList<>();
     files.add(serverDir());
@@ -88,6 +82,18 @@ class ServerFilesPrivacyIT {
         assertEquals(List.of(), FileScan.hits(f, secrets), "in " + f);
       }
     } while (System.nanoTime() < deadline);
+  }
+
+  private static void drive(InetAddress client, String room, Api.Session owner, Api.Session member)
+      throws Exception {
+    tls12Handshake(client);
+    assertEquals(413, oversizedBody(client));
+    int status = rawRequest(client, "GET /api/rooms/" + room + "/messages HTTP/1.1\r\nHost: localhost\r\n"
+        + "X-Forwarded-For: " + FORWARDED + "\r\nAuthorization: Bearer " + Api.random(32) + "\r\nConnection: close\r\n\r\n");
+    assertEquals(401, status, "a forged token is refused");
+    malformedFrames(client, member);
+    resetWhileTheServerWrites(client, owner, member);
+    collidingResends(owner);
   }
 
   private static Path serverDir() {
@@ -153,11 +159,12 @@ class ServerFilesPrivacyIT {
     return parts.length > 1 ? Integer.parseInt(parts[1]) : -1;
   }
 
-  // A frame with reserved bits set, an unknown opcode, and an unmasked frame: each closes the connection.
+  // A frame with a reserved bit set, an unknown opcode, and an unmasked frame (masks of zeros leave payloads as they
+  // are): each closes the connection, in Liberty, before Sotto sees it.
   private static void malformedFrames(InetAddress client, Api.Session member) throws IOException {
     byte[][] frames = {
-      {(byte) 0xF1, (byte) 0x80, 1, 2, 3, 4}, // RSV1-3 set on a text frame
-      {(byte) 0x83, (byte) 0x80, 1, 2, 3, 4}, // opcode 3 (reserved)
+      {(byte) 0xC1, (byte) 0x82, 0, 0, 0, 0, '{', '}'}, // RSV1 set on a text frame
+      {(byte) 0x83, (byte) 0x81, 0, 0, 0, 0, 1}, // opcode 3 (reserved)
       {(byte) 0x81, 0x02, 'h', 'i'}, // not masked
     };
     for (byte[] frame : frames) {
