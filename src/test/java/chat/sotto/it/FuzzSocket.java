@@ -51,7 +51,16 @@ final class FuzzSocket implements AutoCloseable {
 
   /** Opens the relay socket at {@code base} with the page's own Origin; fails unless the upgrade succeeds. */
   static FuzzSocket open(URI base) throws IOException {
-    Socket s = new Socket(base.getHost(), base.getPort());
+    return open(base, null);
+  }
+
+  /** As {@link #open(URI)}, from the local address {@code local} (a loopback address of the test's choice). */
+  static FuzzSocket open(URI base, java.net.InetAddress local) throws IOException {
+    Socket s = new Socket();
+    if (local != null) {
+      s.bind(new java.net.InetSocketAddress(local, 0));
+    }
+    s.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()), 5_000);
     s.setSoTimeout(10_000);
     FuzzSocket ws = new FuzzSocket(s);
     byte[] key = new byte[16];
