@@ -90,12 +90,12 @@ class TurnIT {
     assertEquals(204, Api.delete("api/sessions/current", member.token()).statusCode());
     HttpResponse<String> left = Api.get("api/ice", member.token());
     assertEquals(401, left.statusCode());
-    assertEquals("unauthorized", json(left).getString("code"));
+    assertEquals("unauthorized", json(left).getString("error"));
     assertEquals(200, Api.get("api/ice", owner.token()).statusCode());
     assertEquals(204, Api.delete("api/rooms/" + room, owner.token()).statusCode());
     HttpResponse<String> closed = Api.get("api/ice", owner.token());
     assertEquals(401, closed.statusCode());
-    assertEquals("unauthorized", json(closed).getString("code"));
+    assertEquals("unauthorized", json(closed).getString("error"));
   }
 
   @Test
@@ -116,7 +116,7 @@ class TurnIT {
     }
     assertTrue(refused != null, "40 requests in a row were all served");
     assertTrue(served >= 10, "the burst covers joins, reconnects and refreshes: " + served);
-    assertEquals("rate_limited", json(refused).getString("code"));
+    assertEquals("rate_limited", json(refused).getString("error"));
     long retryAfter = Long.parseLong(refused.headers().firstValue("Retry-After").orElse("0"));
     assertTrue(retryAfter >= 1 && retryAfter <= 10, "Retry-After: " + retryAfter);
     assertFalse(refused.body().contains("Exception"));

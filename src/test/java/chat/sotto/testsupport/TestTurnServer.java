@@ -27,6 +27,8 @@ public final class TestTurnServer implements AutoCloseable {
   private static final Set<String> REPLACED =
       Set.of("listening-port", "tls-listening-port", "cert", "pkey", "min-port", "max-port");
 
+  private static final String CONFIG = "turnserver.conf";
+
   private final Process process;
   private final int port;
   private final String secret;
@@ -62,7 +64,7 @@ public final class TestTurnServer implements AutoCloseable {
     int minRelay = 49152 + new SecureRandom().nextInt(10_000);
     // The folder is the process's working directory too: any file coturn writes without an absolute path lands here.
     Path dir = Files.createTempDirectory("sotto-coturn");
-    Path config = dir.resolve("turnserver.conf");
+    Path config = dir.resolve(CONFIG);
     List<String> lines = new ArrayList<>();
     for (String line : Files.readAllLines(shippedConfig(), StandardCharsets.UTF_8)) {
       if (!REPLACED.contains(key(line))) {
@@ -130,10 +132,13 @@ public final class TestTurnServer implements AutoCloseable {
     }
   }
 
-  /** Every file in coturn's folder: its output, database, process ID file and whatever else it wrote there. */
+  /**
+   * Every file coturn wrote in its folder (its output, database, process ID file and whatever else), not the
+   * configuration file the test wrote for it.
+   */
   public List<Path> files() {
     try (Stream<Path> walk = Files.walk(dir)) {
-      return walk.filter(Files::isRegularFile).toList();
+      return walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals(CONFIG)).toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -150,7 +155,13 @@ public final class TestTurnServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (Path file : files()) {
+    List<Path> all;
+    try (Stream<Path> walk = Files.walk(dir)) {
+      all = walk.filter(Files::isRegularFile).toList();
+    } catch (IOException e) {
+      all = List.of();
+    }
+    for (Path file : all) {
       try {
         Files.deleteIfExists(file);
       } catch (IOException e) {
