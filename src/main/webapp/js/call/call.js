@@ -9,7 +9,9 @@
 // - presence and `left` frames remove members whose connection to the room is gone.
 
 import { SignalChannel } from './channel.js';
-import { isStale, rtcConfiguration } from './ice.js';
+import {
+  isStale, refreshDelay, retryDelay, rtcConfiguration,
+} from './ice.js';
 import { LocalMedia } from './media.js';
 import { Peer } from './peer.js';
 import { Roster } from './roster.js';
@@ -27,11 +29,16 @@ export class Call {
    * @param {object} o.signals  { context, nextCounter, sendFrame } for the SignalChannel
    * @param {() => Promise<object>} o.fetchIce  GET /api/ice, parsed
    * @param {(sessionId: string) => string} o.nickOf
+   * @param {{setTimeout: Function, clearTimeout: Function}} [o.timers]  for the TURN credential refresh
+   * @param {() => number} [o.now]  this browser's clock, in milliseconds
    */
   constructor({
     view, signals, fetchIce, nickOf, storage = globalThis.localStorage, PeerImpl = Peer, media = null,
+    timers = globalThis, now = () => Date.now(),
   }) {
-    Object.assign(this, { view, fetchIce, nickOf, storage, PeerImpl });
+    Object.assign(this, {
+      view, fetchIce, nickOf, storage, PeerImpl, timers, now,
+    });
     this.channel = new SignalChannel({
       ...signals,
       onMessage: (from, payload) => this.message(from, payload),
@@ -46,7 +53,10 @@ export class Call {
     this.linked = false;
     this.greet = false;
     this.ice = null;
+    this.iceAt = 0; // when this.ice arrived, on this browser's clock
     this.iceFailed = false;
+    this.refreshTimer = null;
+    this.refreshFailures = 0;
     this.phase = Phase.IDLE;
     this.gen = null;
     this.configuration = null;
@@ -143,6 +153,8 @@ export class Call {
     this.configuration = rtcConfiguration(this.ice, this.hideIp);
     this.gen = newGen();
     this.phase = Phase.IN;
+    this.refreshFailures = 0;
+    this.scheduleRefresh(this.refreshDue());
     for (const id of this.online) this.channel.send(id, this.presence(Kind.JOIN));
     this.render();
   }
@@ -350,6 +362,7 @@ export class Call {
   }
 
   hangUp() {
+    this.cancelRefresh();
     for (const id of [...this.peers.keys()]) this.closePeer(id);
     this.media.stop();
     this.phase = Phase.IDLE;
@@ -359,18 +372,64 @@ export class Call {
 
   // ---- settings and rendering ----
 
+  /** Asks for ICE servers; returns null, or the error when that failed (then the previous ones stay). */
   async loadIce() {
+    let failure = null;
     try {
-      this.ice = await this.fetchIce();
+      const ice = await this.fetchIce();
+      this.ice = ice;
+      this.iceAt = this.now();
       this.iceFailed = false;
-    } catch {
+    } catch (error) {
       this.iceFailed = true;
+      failure = error ?? new Error('no ICE servers');
     }
     this.render();
+    return failure;
+  }
+
+  // ---- fresh TURN credentials during a call ----
+
+  /** Milliseconds until the current credentials are due for a refresh, or null when they do not expire. */
+  refreshDue() {
+    const delay = refreshDelay(this.ice, this.iceAt);
+    return delay === null ? null : Math.max(0, this.iceAt + delay - this.now());
+  }
+
+  scheduleRefresh(delayMs) {
+    this.cancelRefresh();
+    if (delayMs === null) return;
+    this.refreshTimer = this.timers.setTimeout(() => {
+      this.refreshTimer = null;
+      this.refreshIce();
+    }, delayMs);
+  }
+
+  cancelRefresh() {
+    if (this.refreshTimer !== null) this.timers.clearTimeout(this.refreshTimer);
+    this.refreshTimer = null;
+  }
+
+  /**
+   * Fresh credentials for every connection of the call (the browser uses them from its next ICE gathering on: an
+   * ICE restart) and for connections opened from now on. Allocations already made keep working on coturn.
+   */
+  async refreshIce() {
+    const failure = await this.loadIce();
+    if (this.phase !== Phase.IN) return;
+    if (failure) {
+      this.refreshFailures += 1;
+      this.scheduleRefresh(retryDelay(this.refreshFailures, failure.retryAfterSeconds ?? null));
+      return;
+    }
+    this.refreshFailures = 0;
+    this.configuration = rtcConfiguration(this.ice, this.hideIp);
+    for (const { peer } of this.peers.values()) peer.setConfiguration(this.configuration);
+    this.scheduleRefresh(this.refreshDue());
   }
 
   async freshIce() {
-    if (this.ice && !isStale(this.ice, Date.now())) return true;
+    if (this.ice && !isStale(this.ice, this.iceAt, this.now())) return true;
     await this.loadIce();
     if (!this.ice || this.iceFailed) {
       this.fail('The call could not start: the server did not give the connection settings. Try again.');

@@ -47,6 +47,19 @@ export class Peer {
   }
 
   /**
+   * New ICE servers (fresh TURN credentials). The browser gathers with them from the next ICE restart on; the
+   * candidates and allocations in use stay as they are.
+   */
+  setConfiguration(configuration) {
+    if (this.closed) return;
+    try {
+      this.pc.setConfiguration(configuration);
+    } catch {
+      // A connection that cannot take it (closing, or a change it refuses) keeps the servers it has.
+    }
+  }
+
+  /**
    * What a media slot sends: `track` may be null (microphone muted, camera off), `active` false stops
    * sending on the slot altogether (screen sharing ended), which renegotiates.
    */

@@ -19,13 +19,13 @@ public class Admission {
 
   private TrustedProxies trusted;
   private ClientKeys keys;
-  private ClientLimiter limiter;
+  private ClientLimiter<ClientKey> limiter;
 
   @PostConstruct
   void start() {
     trusted = settings.trustedProxies();
     keys = ClientKeys.withRandomSecret();
-    limiter = new ClientLimiter(settings.limits(), settings.maxClients(), () -> System.nanoTime() / 1_000_000);
+    limiter = new ClientLimiter<>(settings.limits(), settings.maxClients(), () -> System.nanoTime() / 1_000_000);
   }
 
   /** Admits the request's client for {@code action} or throws a rate-limited refusal. */

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Per-client rate limits held only in memory: one small budget per {@link ClientKey}, one rate per {@link Action}.
+ * Per-client rate limits held only in memory: one small budget per key (a {@link ClientKey}, or a session for the
+ * actions a session takes), one rate per {@link Action} that the limiter serves.
  *
  * <p>Each budget is a generic cell rate (GCRA), like the database buckets: per action it keeps only the theoretical
  * arrival time (TAT). A budget whose every TAT has passed is exactly as good as none, so idle budgets are dropped
@@ -20,12 +21,14 @@ import java.util.function.LongSupplier;
  * dropped down to 90 % of the cap: memory stays bounded, and those clients get a fresh budget early, which the
  * deployment-wide database buckets still bound.
  */
-public final class ClientLimiter {
+public final class ClientLimiter<K> {
   /** What a client asks for. */
   public enum Action {
     CREATE_ROOM,
     JOIN_ROOM,
-    HANDSHAKE
+    HANDSHAKE,
+    /** A session asks for ICE servers with fresh TURN credentials. */
+    ICE_SERVERS
   }
 
   private static final long SWEEP_EVERY_MILLIS = 60_000;
@@ -34,35 +37,37 @@ public final class ClientLimiter {
   private final Map<Action, Limit> limits;
   private final int maxClients;
   private final LongSupplier clockMillis;
-  private final ConcurrentHashMap<ClientKey, long[]> budgets = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<K, long[]> budgets = new ConcurrentHashMap<>();
   private final AtomicLong nextSweep;
 
   /**
+   * @param limits the rate of each action this limiter serves (at least one); asking it for another is a bug
    * @param clockMillis a monotonic clock in milliseconds (not the wall clock: its jumps would refill or freeze budgets)
    */
   public ClientLimiter(Map<Action, Limit> limits, int maxClients, LongSupplier clockMillis) {
     if (maxClients < 10) {
       throw new IllegalArgumentException("keep room for at least 10 clients");
     }
-    this.limits = new EnumMap<>(limits);
-    for (Action a : ACTIONS) {
-      if (!this.limits.containsKey(a)) {
-        throw new IllegalArgumentException("no limit for " + a);
-      }
+    if (limits.isEmpty()) {
+      throw new IllegalArgumentException("a limiter serves at least one action");
     }
+    this.limits = new EnumMap<>(limits);
     this.maxClients = maxClients;
     this.clockMillis = clockMillis;
     this.nextSweep = new AtomicLong(clockMillis.getAsLong() + SWEEP_EVERY_MILLIS);
   }
 
   /** Returns 0 if the client may do it now (and counts it), else the milliseconds after which it may. */
-  public long tryAcquire(ClientKey client, Action action) {
+  public long tryAcquire(K client, Action action) {
+    Limit limit = limits.get(action);
+    if (limit == null) {
+      throw new IllegalArgumentException("this limiter has no limit for " + action);
+    }
     long now = clockMillis.getAsLong();
     sweepIfDue(now);
     if (budgets.size() >= maxClients && !budgets.containsKey(client)) {
       shrink(now);
     }
-    Limit limit = limits.get(action);
     long[] retry = new long[1];
     // compute() runs under the map's lock for this key: the check and the update are one step, and a sweep can
     // never drop a budget between them.
@@ -95,7 +100,7 @@ public final class ClientLimiter {
   }
 
   private void dropIdle(long now) {
-    for (ClientKey key : budgets.keySet()) {
+    for (K key : budgets.keySet()) {
       budgets.computeIfPresent(key, (k, tats) -> idle(tats, now) ? null : tats);
     }
   }
@@ -109,7 +114,7 @@ public final class ClientLimiter {
     if (budgets.size() <= target) {
       return;
     }
-    List<Map.Entry<ClientKey, Long>> byTat = new ArrayList<>(budgets.size());
+    List<Map.Entry<K, Long>> byTat = new ArrayList<>(budgets.size());
     budgets.forEach((key, tats) -> byTat.add(Map.entry(key, latest(tats))));
     byTat.sort(Comparator.comparingLong(Map.Entry::getValue));
     for (int i = 0; i < byTat.size() && budgets.size() > target; i++) {

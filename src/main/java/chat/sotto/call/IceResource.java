@@ -19,19 +19,22 @@ import java.util.List;
 
 /**
  * {@code GET /api/ice}: the ICE servers a member's browser may use for calls, with fresh TURN credentials. Without
- * TURN configured the list has no relay and {@code "relay": false}, so the page can say so.
+ * TURN configured the list has no relay and {@code "relay": false}, so the page can say so. Only a live session may
+ * ask (a deleted room's sessions are gone: 401), and only a few times a minute ({@link IceRequests}).
  */
 @Path("ice")
 @RequestScoped
 public class IceResource {
   @Inject SessionStore sessions;
   @Inject TurnSettings settings;
+  @Inject IceRequests requests;
   @Inject Clock clock;
 
   @GET
   @Produces(MediaType.APPLICATION_JSON)
   public String iceServers(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
     Participant who = sessions.authenticate(SessionToken.fromAuthorization(authorization));
+    requests.admit(who.id());
     JsonArrayBuilder servers = Json.createArrayBuilder();
     List<String> stun = settings.stunUrls();
     if (!stun.isEmpty()) {
@@ -40,14 +43,14 @@ public class IceResource {
     boolean relay = settings.turnConfigured();
     JsonObjectBuilder body = Json.createObjectBuilder();
     if (relay) {
-      TurnCredentials c =
-          TurnCredentials.issue(settings.secret(), who.id().value(), clock.millis() / 1000, settings.ttlSeconds());
+      TurnCredentials c = TurnCredentials.issue(settings.secret(), clock.millis() / 1000, settings.ttlSeconds());
       servers.add(
           Json.createObjectBuilder()
               .add("urls", array(settings.turnUrls()))
               .add("username", c.username())
               .add("credential", c.credential()));
-      body.add("expiresAt", c.expiresAt());
+      // The lifetime as well as the expiry: the browser schedules its refresh on its own clock, which may be off.
+      body.add("expiresAt", c.expiresAt()).add("ttl", settings.ttlSeconds());
     }
     return body.add("iceServers", servers)
         .add("relay", relay)

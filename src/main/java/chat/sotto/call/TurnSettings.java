@@ -1,5 +1,6 @@
 package chat.sotto.call;
 
+import chat.sotto.limits.Limit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Arrays;
@@ -19,8 +20,20 @@ public class TurnSettings {
   Optional<String> secret;
 
   @Inject
-  @ConfigProperty(name = "sotto.turn.ttl-seconds", defaultValue = "3600")
+  @ConfigProperty(name = "sotto.turn.ttl-seconds", defaultValue = "600")
   long ttlSeconds;
+
+  @Inject
+  @ConfigProperty(name = "sotto.turn.ice-per-minute", defaultValue = "6")
+  double icePerMinute;
+
+  @Inject
+  @ConfigProperty(name = "sotto.turn.ice-burst", defaultValue = "10")
+  int iceBurst;
+
+  @Inject
+  @ConfigProperty(name = "sotto.turn.ice-max-sessions", defaultValue = "100000")
+  int iceMaxSessions;
 
   @Inject
   @ConfigProperty(name = "sotto.stun.urls")
@@ -47,8 +60,22 @@ public class TurnSettings {
     return secret.orElseThrow();
   }
 
+  /** How long a TURN credential lasts; the browser asks for a fresh one before it runs out. */
   public long ttlSeconds() {
     return ttlSeconds;
+  }
+
+  /**
+   * How often one session may ask for ICE servers. A call asks once on joining and once per credential lifetime, and a
+   * reconnect or a reload asks again: the burst covers those, the rate refuses a loop that mints credentials.
+   */
+  public Limit iceLimit() {
+    return Limit.perMinute(icePerMinute, iceBurst);
+  }
+
+  /** How many sessions' request budgets this node keeps in memory at most (about 100 bytes each). */
+  public int iceMaxSessions() {
+    return iceMaxSessions;
   }
 
   public int maxParticipants() {

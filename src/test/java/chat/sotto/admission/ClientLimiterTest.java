@@ -31,7 +31,7 @@ class ClientLimiterTest {
 
   @Test
   void aClientGetsItsBurstThenWaitsWhileAnotherClientIsServed() {
-    ClientLimiter limiter = new ClientLimiter(LIMITS, 1000, clock::get);
+    ClientLimiter<ClientKey> limiter = new ClientLimiter<>(LIMITS, 1000, clock::get);
     for (int i = 0; i < 10; i++) {
       assertEquals(0, limiter.tryAcquire(client(1), Action.CREATE_ROOM), "room " + i + " of the burst");
     }
@@ -45,7 +45,7 @@ class ClientLimiterTest {
 
   @Test
   void idleBudgetsAreDroppedOnTheMinutelySweep() {
-    ClientLimiter limiter = new ClientLimiter(LIMITS, 1000, clock::get);
+    ClientLimiter<ClientKey> limiter = new ClientLimiter<>(LIMITS, 1000, clock::get);
     for (int n = 0; n < 100; n++) {
       limiter.tryAcquire(client(n), Action.HANDSHAKE);
     }
@@ -57,7 +57,7 @@ class ClientLimiterTest {
 
   @Test
   void aDroppedIdleBudgetDecidesExactlyAsAKeptOneWould() {
-    ClientLimiter limiter = new ClientLimiter(LIMITS, 1000, clock::get);
+    ClientLimiter<ClientKey> limiter = new ClientLimiter<>(LIMITS, 1000, clock::get);
     for (int i = 0; i < 10; i++) {
       limiter.tryAcquire(client(1), Action.CREATE_ROOM);
     }
@@ -72,7 +72,7 @@ class ClientLimiterTest {
 
   @Test
   void manyActiveClientsCannotGrowTheMapBeyondItsCap() {
-    ClientLimiter limiter = new ClientLimiter(LIMITS, 1000, clock::get);
+    ClientLimiter<ClientKey> limiter = new ClientLimiter<>(LIMITS, 1000, clock::get);
     for (int n = 0; n < 5000; n++) {
       limiter.tryAcquire(client(n), Action.CREATE_ROOM);
       clock.incrementAndGet();
@@ -88,7 +88,7 @@ class ClientLimiterTest {
 
   @Test
   void idleBudgetsAreDroppedFirstWhenTheCapIsReached() {
-    ClientLimiter limiter = new ClientLimiter(LIMITS, 100, clock::get);
+    ClientLimiter<ClientKey> limiter = new ClientLimiter<>(LIMITS, 100, clock::get);
     for (int n = 0; n < 100; n++) {
       limiter.tryAcquire(client(n), Action.HANDSHAKE);
     }
