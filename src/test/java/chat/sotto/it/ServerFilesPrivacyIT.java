@@ -17,7 +17,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +24,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -106,7 +104,7 @@ class ServerFilesPrivacyIT {
   // remote host, unless that message is hidden).
   private static void tls12Handshake(InetAddress client) throws Exception {
     SSLContext tls = SSLContext.getInstance("TLSv1.2");
-    tls.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
+    tls.init(null, new TrustManager[] {new TrustEverything()}, new SecureRandom());
     int port = Integer.parseInt(System.getProperty("sotto.https.port"));
     for (int i = 0; i < 3; i++) {
       try (Socket plain = new Socket()) {
@@ -244,17 +242,4 @@ class ServerFilesPrivacyIT {
     throw new AssertionError("envelope " + c + " was not stored after 10 attempts");
   }
 
-  /** Trusts the test server's self-signed certificate: the handshake is meant to fail on the protocol version. */
-  private static final class TrustAll implements X509TrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
-    }
-  }
 }
