@@ -11,6 +11,7 @@ import { MAX_TEXT_CHARS } from './protocol.js';
 import { Room } from './room.js';
 import { formatCode, generateCode, parseCode, parseCodeOrLink } from './roomcode.js';
 import { SessionStore } from './session-store.js';
+import { createTabSessions } from './tab-sessions.js';
 import { eraseAll, onRepeatedEscape, sweepStale } from './traces.js';
 import { createComposer } from './views/composer.js';
 import { createCallView } from './views/call-view.js';
@@ -24,6 +25,7 @@ import { createRoomBar } from './views/room-bar.js';
 
 const api = createApi();
 const store = new SessionStore();
+const tabs = createTabSessions();
 const roomSection = byId('room');
 let room = null;
 let focusOnEnter = false;
@@ -113,7 +115,7 @@ function enterRoom(codeBytes, nick = '') {
   ui.call.reset();
   roomSection.hidden = false;
   room = new Room({
-    codeBytes, api, store, ui, nick,
+    codeBytes, api, store, ui, nick, tabs,
     onGone: showGone,
     onExit: (message) => showLanding(message),
   });

@@ -42,11 +42,13 @@ export class Room {
    * @param {(text: string) => void} o.onGone  the room was deleted or does not exist
    * @param {(notice?: string) => void} o.onExit  back to the landing view
    * @param {string} [o.nick]  the nickname to start with (a new room); otherwise the own profile's, or a random one
+   * @param {object} [o.tabs]  from createTabSessions(): keeps a duplicated tab from using its original's session
    */
-  constructor({ codeBytes, api, store, ui, onGone, onExit, nick = '' }) {
+  constructor({ codeBytes, api, store, ui, onGone, onExit, nick = '', tabs = null }) {
     this.codeBytes = codeBytes;
     this.formatted = formatCode(codeBytes);
-    Object.assign(this, { api, store, ui, onGone, onExit });
+    Object.assign(this, { api, store, ui, onGone, onExit, tabs });
+    this.releaseTab = () => {};
     this.chat = new ChatState();
     this.session = null;
     // Kept in memory only: after a reload it comes back from the own encrypted profile in `welcome`.
@@ -116,6 +118,7 @@ export class Room {
   /** Leaves the page's hold on the room (navigation); the session stays stored. */
   dispose() {
     this.closed = true;
+    this.releaseTab();
     this.call.end();
     this.connection.stop();
     for (const timer of this.timers) clearTimeout(timer);
@@ -173,11 +176,19 @@ export class Room {
 
   async ensureSession() {
     if (this.session) return;
-    let session = this.store.load(this.roomId);
+    const kept = this.store.load(this.roomId);
+    let session = kept;
     if (!session) {
       const grant = await this.api.joinRoom(this.roomId);
       session = { ...grant, counter: 0 };
       if (!this.nick) this.nick = randomNickname();
+    }
+    this.releaseTab();
+    this.releaseTab = () => {};
+    if (this.tabs) {
+      this.releaseTab = kept
+        ? this.tabs.ask(session.sessionId, () => this.usedElsewhere())
+        : this.tabs.hold(session.sessionId);
     }
     this.session = session;
     this.store.save(this.roomId, session);
@@ -186,9 +197,24 @@ export class Room {
     this.ui.bar.setOwner(session.owner);
   }
 
-  /** Forgets a refused session; the nickname is kept for the next one. */
+  /** Another tab (a duplicate of this one, or its original) uses this session: go on as a new participant. */
+  async usedElsewhere() {
+    if (this.closed) return;
+    const running = this.connection.status !== 'stopped';
+    this.connection.stop();
+    const unsent = this.connection.takeOutbox();
+    this.dropSession();
+    if (!await this.withRetries(() => this.ensureSession()) || this.closed) return;
+    for (const { c, meta } of unsent) {
+      this.ui.messages.removePending(c);
+      await this.queueChat(meta);
+    }
+    if (running && !this.closed) this.connection.start();
+  }
+
+  /** Forgets a refused session (the replay guard stays); the nickname is kept for the next one. */
   dropSession() {
-    this.store.remove(this.roomId);
+    this.store.forgetSession(this.roomId);
     this.session = null;
     this.serverCounter = 0;
   }

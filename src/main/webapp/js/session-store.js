@@ -117,8 +117,13 @@ export class SessionStore {
 
   /** Forgets everything of a room: its session and its replay guard. */
   remove(roomId) {
-    remove(this.storage, SESSION + roomId);
+    this.forgetSession(roomId);
     remove(this.storage, GUARD + roomId);
+  }
+
+  /** Forgets a room's session only (refused, or used by another tab); the replay guard stays. */
+  forgetSession(roomId) {
+    remove(this.storage, SESSION + roomId);
   }
 
   /** Every kept session as {roomId, token, expired}, to check whether its room still exists. */
