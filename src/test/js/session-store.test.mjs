@@ -81,11 +81,11 @@ test('sessions kept in localStorage by older versions move to the tab without th
   const legacy = new MemoryStorage();
   legacy.setItem(`sotto.session.${ROOM}`, JSON.stringify({ ...SESSION, counter: 7, nick: 'Quiet Otter' }));
   legacy.setItem('sotto.session.broken', '{');
-  legacy.setItem('other.app', 'kept');
+  legacy.setItem('sotto.call.hide-ip', '1');
   const storage = new MemoryStorage();
   const store = new SessionStore(storage, () => 5);
   store.adoptLegacy(legacy);
-  assert.deepEqual([...legacy.map.keys()], ['other.app']);
+  assert.deepEqual([...legacy.map.keys()], ['sotto.call.hide-ip'], 'the relay-only call setting is no room\'s');
   assert.deepEqual(store.load(ROOM), { ...SESSION, counter: 7 });
   assert.ok(![...storage.map.values()].some((v) => v.includes('Otter')));
 });

@@ -10,7 +10,6 @@ import { isCounter, isSessionId, isToken } from './protocol.js';
 const CURRENT = 'sotto.room';
 const SESSION = 'sotto.session.';
 const GUARD = 'sotto.guard.';
-const LEGACY_PREFIX = 'sotto.';
 
 /** A room idle this long is deleted by the server (sotto.room.idle-seconds, 24 h by default). */
 export const MAX_AGE_MS = 24 * 60 * 60 * 1000;
@@ -170,13 +169,11 @@ export class SessionStore {
   adoptLegacy(legacy) {
     if (!legacy) return;
     for (const key of keys(legacy)) {
-      if (!key || !key.startsWith(LEGACY_PREFIX)) continue;
-      if (key.startsWith(SESSION)) {
-        const roomId = key.slice(SESSION.length);
-        const value = read(legacy, key);
-        if (validSession(value) && read(this.storage, SESSION + roomId) === null) {
-          this.save(roomId, { ...value, counter: Number.isSafeInteger(value.counter) ? value.counter : 0 });
-        }
+      if (!key || !key.startsWith(SESSION)) continue;
+      const roomId = key.slice(SESSION.length);
+      const value = read(legacy, key);
+      if (validSession(value) && read(this.storage, SESSION + roomId) === null) {
+        this.save(roomId, { ...value, counter: Number.isSafeInteger(value.counter) ? value.counter : 0 });
       }
       remove(legacy, key);
     }
