@@ -128,3 +128,37 @@ test('a member who left for good disappears from the participants', () => {
   chat.forget(BOB);
   assert.deepEqual(chat.participants().map((p) => p.id), [ALICE]);
 });
+
+test('the replay guard survives a reload: an old envelope replayed under a new seq is dropped', () => {
+  const before = new ChatState();
+  assert.ok(before.receive(frame(1, BOB, 3), body('pay 10')));
+  assert.ok(before.receive(frame(2, BOB, 5), body('ok')));
+  assert.ok(before.receive(frame(3, ALICE, 2), body('hi')));
+  assert.ok(before.guardChanged);
+  const kept = JSON.parse(JSON.stringify(before.guard()));
+  assert.deepEqual(kept, { [BOB]: [5, 2], [ALICE]: [2, 3] });
+
+  const after = new ChatState();
+  after.restoreGuard(kept);
+  assert.ok(after.receive(frame(2, BOB, 5), body('ok')), 'the same message at its own seq is shown again');
+  assert.equal(after.receive(frame(4, BOB, 3), body('pay 10')), null, 'an older counter at a later seq');
+  assert.equal(after.receive(frame(5, BOB, 5), body('ok')), null, 'the highest counter again at a later seq');
+  assert.ok(after.receive(frame(1, BOB, 3), body('pay 10')), 'an older message at an earlier seq loads as history');
+  assert.ok(after.receive(frame(6, BOB, 6), body('new')), 'a later counter at a later seq is new');
+  assert.deepEqual(after.guard()[BOB], [6, 6]);
+});
+
+test('without a kept guard the same replay would be shown: the guard is what drops it', () => {
+  const fresh = new ChatState();
+  assert.ok(fresh.receive(frame(2, BOB, 5), body('ok')));
+  assert.equal(fresh.receive(frame(4, BOB, 3), body('pay 10')), null, 'a lower counter after a higher one, in one page');
+  const unguarded = new ChatState();
+  assert.ok(unguarded.receive(frame(4, BOB, 3), body('pay 10')), 'a page that knows nothing accepts it');
+});
+
+test('a restored guard never lowers what the page accepted since', () => {
+  const chat = new ChatState();
+  assert.ok(chat.receive(frame(9, BOB, 20), body('late')));
+  chat.restoreGuard({ [BOB]: [5, 2] });
+  assert.deepEqual(chat.guard()[BOB], [20, 9]);
+});

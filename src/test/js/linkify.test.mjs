@@ -33,3 +33,31 @@ test('nicknames: friendly default, cleaned input', () => {
   assert.equal(cleanNickname(`${'x'.repeat(39)}🦦`), 'x'.repeat(39), 'no half of a surrogate pair');
   assert.equal(cleanNickname('   '), '');
 });
+
+test('links whose text shows another host than the one opened stay text', () => {
+  for (const text of [
+    'https://bank.example\\@evil.example',
+    'https://bank.example\\evil.example/path',
+    'https://bank.example@evil.example',
+    'https://bank.example@evil.example/login',
+    'https://user:pw@host.example',
+    'http://user@host.example:8080/x',
+    'https://bank.example%2eevil.example/',
+    'https://0x7f.1/',
+    'https://xn--bank-example%40evil/',
+  ]) {
+    assert.deepEqual(linkify(`open ${text} now`), [{ type: 'text', value: `open ${text} now` }], text);
+  }
+});
+
+test('plain links are still links, and their shown host is the one they open', () => {
+  for (const url of ['https://bank.example', 'https://bank.example/a@b?c=@d#@e', 'http://HOST.example:8080/p',
+    'https://host.example:443/x', 'https://[::1]:8443/']) {
+    const parts = linkify(`see ${url} here`);
+    assert.deepEqual(parts, [
+      { type: 'text', value: 'see ' }, { type: 'link', value: url }, { type: 'text', value: ' here' },
+    ], url);
+    const shownHost = url.replace(/^https?:\/\//, '').split(/[/?#]/, 1)[0].toLowerCase().replace(/:(443|80)$/, '');
+    assert.equal(new URL(url).host, shownHost, url);
+  }
+});

@@ -14,7 +14,7 @@ export class ApiError extends Error {
 }
 
 export function createApi(fetchImpl = (...args) => globalThis.fetch(...args)) {
-  async function call(method, path, { token, body } = {}) {
+  async function call(method, path, { token, body, keepalive = false } = {}) {
     const headers = { Accept: 'application/json' };
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -27,6 +27,7 @@ export function createApi(fetchImpl = (...args) => globalThis.fetch(...args)) {
         credentials: 'omit',
         cache: 'no-store',
         referrerPolicy: 'no-referrer',
+        keepalive,
       });
     } catch {
       throw new ApiError(0, 'network', 'The server cannot be reached.');
@@ -78,8 +79,13 @@ export function createApi(fetchImpl = (...args) => globalThis.fetch(...args)) {
     async closeRoom(roomId, token) {
       await call('DELETE', room(roomId), { token });
     },
-    async leave(token) {
-      await call('DELETE', '/api/sessions/current', { token });
+    /** `keepalive`: the request is completed even when the page goes away meanwhile ("Leave no trace"). */
+    async leave(token, { keepalive = false } = {}) {
+      await call('DELETE', '/api/sessions/current', { token, keepalive });
+    },
+    /** Whether the room of a kept session still exists: resolves, or rejects with 401/403/404 when it is gone. */
+    async check(roomId, token) {
+      await call('GET', `${room(roomId)}/messages?limit=1`, { token });
     },
     /** ICE servers (with fresh TURN credentials) and call limits for this member's calls. */
     async ice(token) {

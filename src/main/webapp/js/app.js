@@ -1,5 +1,8 @@
-// Entry point: routes between the landing view and a room. The URL fragment carries the room code
-// (it never reaches the server); the session for each room lives in localStorage keyed by room ID.
+// Entry point: routes between the landing view and a room. An invite link carries the room code in its
+// fragment (never sent to the server); the page reads it once and takes it out of the address bar and the
+// tab's history at once (replaceState), and never writes a code into the URL itself. The room this tab is
+// in, and its session, live in sessionStorage (session-store.js): a reload re-enters the room, and closing
+// the tab forgets it.
 
 import { ApiError, createApi } from './api.js';
 import { deriveRoomId } from './crypto.js';
@@ -8,6 +11,8 @@ import { MAX_TEXT_CHARS } from './protocol.js';
 import { Room } from './room.js';
 import { formatCode, generateCode, parseCode, parseCodeOrLink } from './roomcode.js';
 import { SessionStore } from './session-store.js';
+import { createTabSessions } from './tab-sessions.js';
+import { eraseAll, onRepeatedEscape, sweepStale } from './traces.js';
 import { createComposer } from './views/composer.js';
 import { createCallView } from './views/call-view.js';
 import { byId } from './views/dom.js';
@@ -20,9 +25,11 @@ import { createRoomBar } from './views/room-bar.js';
 
 const api = createApi();
 const store = new SessionStore();
+const tabs = createTabSessions();
 const roomSection = byId('room');
 let room = null;
 let focusOnEnter = false;
+let erasing = false;
 
 const notice = createNotice();
 const landing = createLandingView({ onCreate: createRoom, onJoin: joinRoom });
@@ -33,6 +40,7 @@ const ui = {
     onCopyInvite: () => room?.copyInvite(),
     onLeave: () => room?.leave(),
     onClose: () => room?.close(),
+    onLeaveNoTrace: () => leaveNoTrace(),
   }),
   messages: createMessageList({ onLoadEarlier: () => room?.loadEarlier() }),
   participants: createParticipantList(),
@@ -57,15 +65,27 @@ function closeRoom() {
   room = null;
 }
 
-function clearFragment() {
-  if (globalThis.location.hash) {
-    globalThis.history.replaceState(null, '', globalThis.location.pathname + globalThis.location.search);
+/**
+ * Takes the fragment out of the address bar and this history entry. Returns the code it held (16 bytes),
+ * 'invalid' for a fragment that is not a room code, or null when there was none.
+ */
+function takeFragment() {
+  const { hash, pathname, search } = globalThis.location;
+  if (!hash) return null;
+  globalThis.history.replaceState(null, '', pathname + search);
+  let fragment;
+  try {
+    fragment = decodeURIComponent(hash.slice(1));
+  } catch {
+    return 'invalid';
   }
+  if (!fragment) return null;
+  return parseCode(fragment) ?? 'invalid';
 }
 
 function showLanding(message) {
   closeRoom();
-  clearFragment();
+  store.clearCurrent();
   roomSection.hidden = true;
   gone.hide();
   landing.show();
@@ -74,14 +94,17 @@ function showLanding(message) {
 }
 
 function showGone(text) {
+  store.clearCurrent();
   roomSection.hidden = true;
   landing.hide();
   notice.clear();
   gone.show(text);
 }
 
-function enterRoom(codeBytes) {
+function enterRoom(codeBytes, nick = '') {
+  if (room && room.formatted === formatCode(codeBytes)) return;
   closeRoom();
+  store.setCurrent(formatCode(codeBytes));
   landing.hide();
   landing.reset();
   gone.hide();
@@ -92,7 +115,7 @@ function enterRoom(codeBytes) {
   ui.call.reset();
   roomSection.hidden = false;
   room = new Room({
-    codeBytes, api, store, ui,
+    codeBytes, api, store, ui, nick, tabs,
     onGone: showGone,
     onExit: (message) => showLanding(message),
   });
@@ -105,32 +128,34 @@ function enterRoom(codeBytes) {
   });
 }
 
-function route() {
-  let fragment;
-  try {
-    fragment = decodeURIComponent(globalThis.location.hash.slice(1));
-  } catch {
-    fragment = '#';
-  }
-  if (!fragment) {
-    if (room) showLanding();
-    else landing.show();
-    return;
-  }
-  const codeBytes = parseCode(fragment);
-  if (!codeBytes) {
+/** An invite link was opened (in a new tab, or pasted into this one): enter its room. */
+function openLink() {
+  const code = takeFragment();
+  if (code === 'invalid') {
     showLanding();
     landing.showError('This link does not contain a valid room code.');
-    return;
+  } else if (code) {
+    enterRoom(code);
   }
-  if (room && room.formatted === formatCode(codeBytes)) return;
-  enterRoom(codeBytes);
+  return code;
 }
 
-function openFragment(formatted) {
-  focusOnEnter = true;
-  if (globalThis.location.hash.slice(1) === formatted) route();
-  else globalThis.location.hash = formatted;
+/**
+ * "Leave no trace" (or Escape three times): leaves the room (its owner thereby closes it), erases all
+ * Sotto keeps in this browser, and replaces the page with a blank one, so that Back does not lead to it.
+ */
+async function leaveNoTrace() {
+  if (erasing) return;
+  erasing = true;
+  const leaving = room;
+  room = null;
+  // The room stops at once (before anything else can write to storage); the leave request goes on meanwhile.
+  const left = leaving ? leaving.leaveWithoutTrace() : Promise.resolve();
+  document.body.replaceChildren();
+  globalThis.history.replaceState(null, '', globalThis.location.pathname);
+  await eraseAll();
+  await left;
+  globalThis.location.replace('about:blank');
 }
 
 function describe(error) {
@@ -151,8 +176,9 @@ async function createRoom() {
     const codeBytes = generateCode();
     const roomId = await deriveRoomId(codeBytes);
     const grant = await api.createRoom(roomId);
-    store.save(roomId, { ...grant, counter: 0, nick: randomNickname() });
-    openFragment(formatCode(codeBytes));
+    store.save(roomId, { ...grant, counter: 0 });
+    focusOnEnter = true;
+    enterRoom(codeBytes, randomNickname());
   } catch (error) {
     notice.show(describe(error));
   } finally {
@@ -169,9 +195,23 @@ function joinRoom(text) {
       : 'That is not a valid room code. A code has 26 letters and digits, like 7F3K-9QXB-…; check it and try again.');
     return;
   }
-  openFragment(formatCode(codeBytes));
+  focusOnEnter = true;
+  enterRoom(codeBytes);
 }
 
-globalThis.addEventListener('hashchange', route);
+async function start() {
+  store.adoptLegacy(globalThis.localStorage);
+  let code = openLink();
+  if (!code) {
+    code = parseCode(store.currentCode() ?? '');
+    if (code) enterRoom(code);
+    else landing.show();
+  }
+  const current = code && code !== 'invalid' ? await deriveRoomId(code) : null;
+  await sweepStale(store, api, current);
+}
+
+globalThis.addEventListener('hashchange', () => openLink());
 globalThis.addEventListener('online', () => room?.nudge());
-route();
+onRepeatedEscape(document, { when: () => room !== null && !roomSection.hidden }, () => leaveNoTrace());
+start();

@@ -1,5 +1,11 @@
 // Room state: messages keyed by seq, replay and duplicate detection, contiguous-seq tracking,
 // nicknames from profiles, who is online and who is typing. No DOM, no I/O.
+//
+// The replay guard outlives the page: a sender's chat envelopes are stored in the order they were written
+// (its outbox sends one at a time, the next after the ack), so along seqs its counters only rise. The
+// highest counter accepted from each sender, with its seq, is kept by the caller (sessionStorage) and given
+// back after a reload: an envelope at a later seq must carry a higher counter, one at that same seq the same
+// counter. An old envelope replayed as a new message by the server is thus dropped after a reload too.
 
 export const TYPING_VISIBLE_MS = 5000;
 export const UNKNOWN_NICK = 'Anonymous';
@@ -9,6 +15,8 @@ export class ChatState {
     this.messages = new Map(); // seq -> { seq, from, c, at, text, nick, sentAt }
     this.seen = new Set(); // every seq processed, shown or dropped
     this.envelopes = new Set(); // "from:c" of accepted chat envelopes
+    this.highest = new Map(); // sessionId -> { c, seq }: the highest counter accepted from the sender
+    this.guardChanged = false;
     this.lowest = 0; // lowest seq processed (0: none)
     this.contiguous = 0; // top of the gap-free run starting at `lowest`
     this.profiles = new Map(); // sessionId -> { nick, c }
@@ -34,12 +42,41 @@ export class ChatState {
     this.markSeen(seq);
     if (!body) return null;
     const key = `${from}:${c}`;
-    if (this.envelopes.has(key)) return null;
+    if (this.envelopes.has(key) || !this.fitsGuard(from, c, seq)) return null;
     this.envelopes.add(key);
+    const top = this.highest.get(from);
+    if (!top || seq > top.seq) {
+      this.highest.set(from, { c, seq });
+      this.guardChanged = true;
+    }
     const message = { seq, from, c, at, text: body.text, nick: body.nick, sentAt: body.sentAt };
     this.messages.set(seq, message);
     this.typing.delete(from);
     return message;
+  }
+
+  /** Whether (from, c) at this seq agrees with the highest counter accepted from that sender. */
+  fitsGuard(from, c, seq) {
+    const top = this.highest.get(from);
+    if (!top) return true;
+    if (seq > top.seq) return c > top.c;
+    if (seq === top.seq) return c === top.c;
+    return c !== top.c;
+  }
+
+  /** The replay guard to keep across reloads: {sessionId: [counter, seq]}. */
+  guard() {
+    const out = {};
+    for (const [from, { c, seq }] of this.highest) out[from] = [c, seq];
+    return out;
+  }
+
+  /** Takes back a guard kept by guard(); counters accepted since are not lowered. */
+  restoreGuard(kept) {
+    for (const [from, [c, seq]] of Object.entries(kept)) {
+      const top = this.highest.get(from);
+      if (!top || seq > top.seq) this.highest.set(from, { c, seq });
+    }
   }
 
   markSeen(seq) {

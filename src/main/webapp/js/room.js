@@ -20,6 +20,8 @@ const TYPING_THROTTLE_MS = 3000;
 const MAX_REFUSALS = 2;
 const RETRY_BASE_MS = 1000;
 const RETRY_MAX_MS = 10000;
+/** "Leave no trace" waits at most this long for the server to confirm the leave before the page goes blank. */
+const TRACELESS_LEAVE_MS = 3000;
 
 const RETRYABLE = new Set(['rate_limited', 'unavailable']);
 const ENVELOPE_ERRORS = {
@@ -39,14 +41,18 @@ export class Room {
    * @param {object} o.ui  { bar, messages, participants, composer, notice, call }
    * @param {(text: string) => void} o.onGone  the room was deleted or does not exist
    * @param {(notice?: string) => void} o.onExit  back to the landing view
+   * @param {string} [o.nick]  the nickname to start with (a new room); otherwise the own profile's, or a random one
+   * @param {object} [o.tabs]  from createTabSessions(): keeps a duplicated tab from using its original's session
    */
-  constructor({ codeBytes, api, store, ui, onGone, onExit }) {
+  constructor({ codeBytes, api, store, ui, onGone, onExit, nick = '', tabs = null }) {
     this.codeBytes = codeBytes;
     this.formatted = formatCode(codeBytes);
-    Object.assign(this, { api, store, ui, onGone, onExit });
+    Object.assign(this, { api, store, ui, onGone, onExit, tabs });
+    this.releaseTab = () => {};
     this.chat = new ChatState();
     this.session = null;
-    this.previousNick = '';
+    // Kept in memory only: after a reload it comes back from the own encrypted profile in `welcome`.
+    this.nick = nick;
     this.roomId = null;
     this.key = null;
     this.serverCounter = 0;
@@ -99,6 +105,7 @@ export class Room {
     composer.setEnabled(false);
     this.roomId = await deriveRoomId(this.codeBytes);
     this.key = await deriveRoomKey(this.codeBytes);
+    this.chat.restoreGuard(this.store.loadGuard(this.roomId));
     const ready = await this.withRetries(async () => {
       await this.ensureSession();
       await this.loadNewest();
@@ -111,6 +118,7 @@ export class Room {
   /** Leaves the page's hold on the room (navigation); the session stays stored. */
   dispose() {
     this.closed = true;
+    this.releaseTab();
     this.call.end();
     this.connection.stop();
     for (const timer of this.timers) clearTimeout(timer);
@@ -168,23 +176,45 @@ export class Room {
 
   async ensureSession() {
     if (this.session) return;
-    let session = this.store.load(this.roomId);
+    const kept = this.store.load(this.roomId);
+    let session = kept;
     if (!session) {
       const grant = await this.api.joinRoom(this.roomId);
-      session = { ...grant, counter: 0, nick: this.previousNick };
+      session = { ...grant, counter: 0 };
+      if (!this.nick) this.nick = randomNickname();
     }
-    if (!session.nick) session.nick = randomNickname();
+    this.releaseTab();
+    this.releaseTab = () => {};
+    if (this.tabs) {
+      this.releaseTab = kept
+        ? this.tabs.ask(session.sessionId, () => this.usedElsewhere())
+        : this.tabs.hold(session.sessionId);
+    }
     this.session = session;
     this.store.save(this.roomId, session);
     this.chat.selfId = session.sessionId;
-    this.ui.composer.setNickname(session.nick);
+    if (this.nick) this.ui.composer.setNickname(this.nick);
     this.ui.bar.setOwner(session.owner);
   }
 
-  /** Forgets a refused session; the nickname is kept for the next one. */
+  /** Another tab (a duplicate of this one, or its original) uses this session: go on as a new participant. */
+  async usedElsewhere() {
+    if (this.closed) return;
+    const running = this.connection.status !== 'stopped';
+    this.connection.stop();
+    const unsent = this.connection.takeOutbox();
+    this.dropSession();
+    if (!await this.withRetries(() => this.ensureSession()) || this.closed) return;
+    for (const { c, meta } of unsent) {
+      this.ui.messages.removePending(c);
+      await this.queueChat(meta);
+    }
+    if (running && !this.closed) this.connection.start();
+  }
+
+  /** Forgets a refused session (the replay guard stays); the nickname is kept for the next one. */
   dropSession() {
-    this.previousNick = this.session ? this.session.nick : this.previousNick;
-    this.store.remove(this.roomId);
+    this.store.forgetSession(this.roomId);
     this.session = null;
     this.serverCounter = 0;
   }
@@ -274,6 +304,12 @@ export class Room {
     this.ui.bar.setOwner(frame.owner);
     this.call.welcomed(frame.sessionId);
     await this.applyProfiles(frame.profiles);
+    if (this.closed) return;
+    if (!this.nick) {
+      // A reloaded page: the nickname is the one this session last sent, else a new one.
+      this.nick = this.chat.profiles.get(frame.sessionId)?.nick || randomNickname();
+      this.ui.composer.setNickname(this.nick);
+    }
     this.renderPeople();
     await this.sendProfile();
   }
@@ -292,6 +328,10 @@ export class Room {
       shown.push({ message, own, nick: this.chat.nickOf(message.from, message.nick) });
     });
     this.ui.messages.add(shown);
+    if (this.chat.guardChanged) {
+      this.chat.guardChanged = false;
+      this.store.saveGuard(this.roomId, this.chat.guard());
+    }
     this.updateEarlier();
     this.renderTyping();
   }
@@ -360,7 +400,7 @@ export class Room {
       return false;
     }
     try {
-      await this.queueChat({ text, nick: this.session.nick, sentAt: Date.now() });
+      await this.queueChat({ text, nick: this.nick, sentAt: Date.now() });
       return true;
     } catch (error) {
       if (!(error instanceof EnvelopeTooLargeError)) throw error;
@@ -387,18 +427,17 @@ export class Room {
 
   async rename(typed) {
     if (!this.session) return;
-    const nick = cleanNickname(typed) || this.session.nick;
+    const nick = cleanNickname(typed) || this.nick;
     this.ui.composer.setNickname(nick);
-    if (nick === this.session.nick) return;
-    this.session.nick = nick;
-    this.store.save(this.roomId, this.session);
+    if (nick === this.nick) return;
+    this.nick = nick;
     await this.sendProfile();
   }
 
   /** Sends the own nickname as an encrypted profile (on every welcome and on each change). */
   async sendProfile() {
-    if (!this.connection.online) return;
-    const { nick } = this.session;
+    if (!this.connection.online || !this.nick) return;
+    const { nick } = this;
     const counter = this.store.nextCounter(this.roomId, this.session, this.serverCounter);
     const frame = await sealProfile(this.key, this.sender(counter), { nick });
     this.profileCounter = counter;
@@ -467,6 +506,24 @@ export class Room {
       }
     }
     this.gone(GONE_CLOSED);
+  }
+
+  /**
+   * "Leave no trace": stops everything at once and leaves the room as "Leave room" does (for the owner this
+   * deletes the room). The request is kept alive past the page, and waited for a few seconds at most.
+   */
+  async leaveWithoutTrace() {
+    const token = this.session?.token;
+    this.dispose();
+    this.session = null;
+    this.nick = '';
+    if (!token) return;
+    let timer;
+    await Promise.race([
+      this.api.leave(token, { keepalive: true }).catch(() => {}),
+      new Promise((resolve) => { timer = setTimeout(resolve, TRACELESS_LEAVE_MS); }),
+    ]);
+    clearTimeout(timer);
   }
 
   async copyInvite() {

@@ -1,9 +1,13 @@
 // The message list (#messages): stored messages in seq order, then own messages still being sent.
+// A message shows the time its sender wrote into it (sealed with the text, so the server cannot change it),
+// marked when the server received it more than CLOCK_SKEW_MS earlier or later than that.
 
 import { linkify } from '../linkify.js';
 import { byId, el } from './dom.js';
 
 const NEAR_BOTTOM_PX = 80;
+export const CLOCK_SKEW_MS = 5 * 60 * 1000;
+const MAX_DATE_MS = 8.64e15;
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
   month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
@@ -29,11 +33,20 @@ function textBody(text) {
   return body;
 }
 
-function header(nick, own, time) {
+function header(nick, own, time, marker = null) {
   return el('p', { className: 'message-meta' },
     el('span', { className: 'message-author', text: nick }),
     own ? el('span', { className: 'you-tag', text: '(you)' }) : null,
-    time);
+    time, marker);
+}
+
+/** "⚠ time differs" when the sender's time and the server's are far apart; null otherwise. */
+function skewMarker(sentAt, at) {
+  if (Math.abs(sentAt - at) <= CLOCK_SKEW_MS) return null;
+  const title = sentAt <= MAX_DATE_MS
+    ? `Written at ${formatTime(sentAt)} by the sender's clock; the server received it at ${formatTime(at)}.`
+    : `The sender's time is not a date; the server received it at ${formatTime(at)}.`;
+  return el('span', { className: 'time-differs', text: '⚠ time differs', attrs: { title } });
 }
 
 export function createMessageList({ onLoadEarlier }) {
@@ -51,11 +64,14 @@ export function createMessageList({ onLoadEarlier }) {
   };
 
   function messageElement(message, { own, nick }) {
-    const time = el('time', { text: formatTime(message.at), attrs: { datetime: new Date(message.at).toISOString() } });
+    // A sender's time that no date can hold is shown as the server's, flagged.
+    const sentAt = Math.abs(message.sentAt) <= MAX_DATE_MS ? message.sentAt : Number.MAX_SAFE_INTEGER;
+    const shown = sentAt === Number.MAX_SAFE_INTEGER ? message.at : sentAt;
+    const time = el('time', { text: formatTime(shown), attrs: { datetime: new Date(shown).toISOString() } });
     return el('article', {
       className: own ? 'message own' : 'message',
       dataset: { seq: String(message.seq), from: message.from },
-    }, header(nick, own, time), textBody(message.text));
+    }, header(nick, own, time, skewMarker(sentAt, message.at)), textBody(message.text));
   }
 
   function firstPending() {

@@ -1,4 +1,4 @@
-// The room's header: its code, connection status, invite link copying, and leave / close controls.
+// The room's header: its code, connection status, invite link copying, and leave / close / leave-no-trace controls.
 
 import { byId } from './dom.js';
 
@@ -10,12 +10,13 @@ const STATUS_TEXT = {
   closed: 'Closed',
 };
 
-export function createRoomBar({ onCopyInvite, onLeave, onClose }) {
+export function createRoomBar({ onCopyInvite, onLeave, onClose, onLeaveNoTrace }) {
   const code = byId('room-code-display');
   const status = byId('status');
   const copyButton = byId('copy-invite');
   const leaveButton = byId('leave-room');
   const closeButton = byId('close-room');
+  const tracelessButton = byId('leave-no-trace');
   const feedback = byId('copy-feedback');
   const fallback = byId('invite-fallback');
   const fallbackInput = byId('invite-link');
@@ -25,6 +26,7 @@ export function createRoomBar({ onCopyInvite, onLeave, onClose }) {
   copyButton.addEventListener('click', () => onCopyInvite());
   leaveButton.addEventListener('click', () => onLeave());
   closeButton.addEventListener('click', () => onClose());
+  tracelessButton.addEventListener('click', () => onLeaveNoTrace());
 
   function setFeedback(text) {
     if (feedbackTimer !== null) clearTimeout(feedbackTimer);

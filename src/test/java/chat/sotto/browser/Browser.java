@@ -137,6 +137,29 @@ final class Browser implements AutoCloseable {
     return driver.getCurrentUrl();
   }
 
+  /** Goes one step back in the tab's history, as the Back button does. */
+  void back() {
+    driver.navigate().back();
+  }
+
+  /** The URL of every entry of this tab's session history (what Back and Forward can reach), oldest first. */
+  List<String> historyUrls() {
+    Map<String, Object> history = driver.executeCdpCommand("Page.getNavigationHistory", Map.of());
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> entries = (List<Map<String, Object>>) history.get("entries");
+    return entries.stream().map(e -> (String) e.get("url")).toList();
+  }
+
+  /** The profile folder the browser writes to disk. */
+  java.nio.file.Path profile() {
+    return chromium.profile();
+  }
+
+  /** Quits the browser as a person would; its profile folder stays until {@link #close()}. */
+  void quit() {
+    chromium.quit();
+  }
+
   /** Everything this browser has sent so far: request URLs, headers and bodies, WebSocket handshakes and frames. */
   SentTraffic sent() {
     drainLogs();

@@ -39,6 +39,7 @@ public final class Chromium implements AutoCloseable {
   private final Path profile;
   private final ChromeDriverService service;
   private final ChromeDriver driver;
+  private boolean quit;
 
   private Chromium(Path profile, ChromeDriverService service, ChromeDriver driver) {
     this.profile = profile;
@@ -80,12 +81,29 @@ public final class Chromium implements AutoCloseable {
     return driver;
   }
 
-  @Override
-  public void close() {
+  /** The profile folder (--user-data-dir): what the browser wrote to disk. */
+  public Path profile() {
+    return profile;
+  }
+
+  /** Ends the browser as a person quitting it would, keeping its profile folder until {@link #close()}. */
+  public void quit() {
+    if (quit) {
+      return;
+    }
+    quit = true;
     try {
       driver.quit();
     } finally {
       service.stop();
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      quit();
+    } finally {
       deleteTree(profile);
     }
   }

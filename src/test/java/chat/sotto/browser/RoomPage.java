@@ -9,7 +9,7 @@ import org.openqa.selenium.Keys;
 final class RoomPage {
   private final Browser browser;
 
-  private RoomPage(Browser browser) {
+  RoomPage(Browser browser) {
     this.browser = browser;
   }
 
@@ -35,6 +35,8 @@ final class RoomPage {
         browser.script("const s = document.getElementById('status');"
             + " return s.closest('[hidden]') ? null : s.dataset.state")));
     browser.textbox("Message");
+    // After a reload the nickname comes back with the server's welcome (it is kept in no storage).
+    browser.until("the own nickname to be shown", d -> !nickname().isEmpty());
     return this;
   }
 
@@ -155,6 +157,17 @@ final class RoomPage {
 
   void leave() {
     browser.click("Leave room");
+  }
+
+  /** Clicks "Leave no trace"; returns once the tab shows the blank page that replaces Sotto. */
+  void leaveNoTrace() {
+    browser.click("Leave no trace");
+    awaitBlank();
+  }
+
+  /** Waits until the tab shows the blank page that "Leave no trace" puts in Sotto's place. */
+  void awaitBlank() {
+    browser.until("the blank page", d -> "about:blank".equals(browser.url()));
   }
 
   /** Waits for the notice that replaces a deleted room and returns its text. */

@@ -164,13 +164,13 @@ final class CallBrowser implements AutoCloseable {
 
   // ---- the room ----
 
-  /** Creates a room from the landing page and returns its invite link. */
+  /** Creates a room from the landing page and returns its invite link (the page never puts it in the URL). */
   String createRoom() {
     driver.get(SottoWar.BASE.toString());
     click("Create room");
-    until(d -> d.getCurrentUrl().contains("#"));
     awaitConnected();
-    return driver.getCurrentUrl();
+    String code = (String) script("return document.getElementById('room-code-display').textContent.trim()");
+    return SottoWar.ORIGIN + "/#" + code;
   }
 
   void enter(String inviteLink) {
@@ -185,13 +185,13 @@ final class CallBrowser implements AutoCloseable {
   /** This page's session ID in the room (from its stored session). */
   String sessionId() {
     return (String) script(
-        "const k = Object.keys(localStorage).find((k) => k.startsWith('sotto.session.'));"
-            + " return JSON.parse(localStorage.getItem(k)).sessionId;");
+        "const k = Object.keys(sessionStorage).find((k) => k.startsWith('sotto.session.'));"
+            + " return JSON.parse(sessionStorage.getItem(k)).sessionId;");
   }
 
   String roomId() {
     return (String) script(
-        "return Object.keys(localStorage).find((k) => k.startsWith('sotto.session.')).slice('sotto.session.'.length);");
+        "return Object.keys(sessionStorage).find((k) => k.startsWith('sotto.session.')).slice('sotto.session.'.length);");
   }
 
   void sendMessage(String text) {

@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiError } from '../../main/webapp/js/api.js';
+import { MAX_AGE_MS, SessionStore } from '../../main/webapp/js/session-store.js';
+import { eraseAll, onRepeatedEscape, sweepStale } from '../../main/webapp/js/traces.js';
+
+class MemoryStorage {
+  constructor() { this.map = new Map(); }
+  get length() { return this.map.size; }
+  key(i) { return [...this.map.keys()][i] ?? null; }
+  getItem(k) { return this.map.has(k) ? this.map.get(k) : null; }
+  setItem(k, v) { this.map.set(k, String(v)); }
+  removeItem(k) { this.map.delete(k); }
+  clear() { this.map.clear(); }
+}
+
+const letter = (i) => String.fromCharCode(65 + i);
+const session = (i) => ({
+  sessionId: `${letter(i)}${'A'.repeat(21)}`, token: `${letter(i)}${'B'.repeat(41)}A`, owner: false, counter: 1,
+});
+const room = (i) => `${'R'.repeat(42)}${i}`;
+
+test('kept sessions of rooms the server no longer knows are dropped; others stay', async () => {
+  let now = 0;
+  const store = new SessionStore(new MemoryStorage(), () => now);
+  for (let i = 0; i < 6; i += 1) store.save(room(i), session(i));
+  now = 10;
+  store.save(room(6), session(6));
+  now = MAX_AGE_MS + 5;
+  const asked = [];
+  const answers = { 0: 401, 1: 403, 2: 404, 3: 0, 4: 500 };
+  const api = {
+    async check(roomId, token) {
+      asked.push(roomId);
+      const i = Number(roomId.at(-1));
+      assert.equal(token, session(i).token);
+      if (answers[i] !== undefined) throw new ApiError(answers[i], 'x', 'x');
+    },
+  };
+  await sweepStale(store, api, room(5));
+  assert.deepEqual(asked.sort(), [room(6)], 'expired entries are dropped without asking; the current room is skipped');
+  assert.deepEqual(store.entries().map((e) => e.roomId).sort(), [room(5), room(6)]);
+
+  now = 20;
+  const fresh = new SessionStore(new MemoryStorage(), () => now);
+  for (let i = 0; i < 5; i += 1) fresh.save(room(i), session(i));
+  await sweepStale(fresh, api);
+  assert.deepEqual(fresh.entries().map((e) => e.roomId).sort(), [room(3), room(4)],
+    'refused (401, 403) and unknown (404) are dropped; unreachable and server errors keep the entry');
+});
+
+test('erasing clears both storages, every IndexedDB database and every cache', async () => {
+  const deleted = [];
+  const g = {
+    sessionStorage: new MemoryStorage(),
+    localStorage: new MemoryStorage(),
+    indexedDB: {
+      databases: async () => [{ name: 'a' }, { name: 'b' }],
+      deleteDatabase(name) {
+        deleted.push(`db:${name}`);
+        const request = {};
+        setTimeout(() => request.onsuccess());
+        return request;
+      },
+    },
+    caches: { keys: async () => ['c'], delete: async (name) => { deleted.push(`cache:${name}`); return true; } },
+  };
+  g.sessionStorage.setItem('sotto.room', 'X');
+  g.localStorage.setItem('sotto.session.r', '{}');
+  await eraseAll(g);
+  assert.equal(g.sessionStorage.length + g.localStorage.length, 0);
+  assert.deepEqual(deleted.sort(), ['cache:c', 'db:a', 'db:b']);
+  await eraseAll({});
+});
+
+test('Escape three times within 1.5 s triggers, slower or held presses do not', () => {
+  let listener;
+  const target = { addEventListener: (type, fn) => { assert.equal(type, 'keydown'); listener = fn; } };
+  let now = 0;
+  let active = true;
+  let fired = 0;
+  onRepeatedEscape(target, { now: () => now, when: () => active }, () => { fired += 1; });
+  const press = (t, key = 'Escape', repeat = false) => { now = t; listener({ key, repeat }); };
+  press(0); press(800); press(1600);
+  assert.equal(fired, 0, 'the first press is 1.6 s old by the third');
+  press(1700);
+  assert.equal(fired, 1);
+  press(5000); press(5001, 'Escape', true); press(5002, 'Enter'); press(5003);
+  assert.equal(fired, 1, 'auto-repeat and other keys do not count');
+  press(5004);
+  assert.equal(fired, 2);
+  active = false;
+  press(9000); press(9001); press(9002);
+  assert.equal(fired, 2, 'not outside a room');
+});
