@@ -20,10 +20,14 @@ import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** Creates, joins, closes and expires rooms. */
 @ApplicationScoped
 public class RoomService {
+  private static final Logger LOG = Logger.getLogger(RoomService.class.getName());
+
   private static final List<String> ORPHANS =
       List.of(
           "DELETE FROM messages WHERE NOT EXISTS (SELECT 1 FROM rooms r WHERE r.id = messages.room_id)",
@@ -232,8 +236,7 @@ public class RoomService {
     try {
       tx.required(() -> limiter.forgetRoom(roomId));
     } catch (RuntimeException e) {
-      java.util.logging.Logger.getLogger(RoomService.class.getName())
-          .log(java.util.logging.Level.WARNING, "rate buckets of a deleted room left to the sweep: {0}", e.getClass().getName());
+      LOG.log(Level.WARNING, "rate buckets of a deleted room left to the sweep: {0}", e.getClass().getName());
     }
   }
 }
