@@ -123,13 +123,19 @@ public final class RelayClient implements WebSocket.Listener, AutoCloseable {
     return await(p, what, WAIT);
   }
 
-  /** The next frame matching {@code p}, skipping others; fails after {@code wait}. */
+  private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /** The next frame matching {@code p}, skipping others; fails after {@code wait}, or at once once closed. */
   public JsonObject await(Predicate<JsonObject> p, String what, Duration wait) {
     long deadline = System.nanoTime() + wait.toNanos();
     try {
       for (; ; ) {
         long left = deadline - System.nanoTime();
-        JsonObject f = left > 0 ? frames.poll(left, TimeUnit.NANOSECONDS) : null;
+        // In slices, so that a socket the server closed fails the wait at once: no frame can come any more.
+        JsonObject f = left > 0 ? frames.poll(Math.min(left, SLICE_NANOS), TimeUnit.NANOSECONDS) : null;
+        if (f == null && left > SLICE_NANOS && !(closeCode.isDone() && frames.isEmpty())) {
+          continue;
+        }
         if (f == null) {
           throw new AssertionError(
               "timed out waiting for " + what + "; close code " + closeCode.getNow(null) + " " + closeReason, error);
