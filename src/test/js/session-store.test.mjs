@@ -59,10 +59,8 @@ test('a session unused for 24 hours is dropped', () => {
   const store = new SessionStore(storage, () => now);
   store.save(ROOM, SESSION);
   now = MAX_AGE_MS - 1;
-  assert.deepEqual(store.entries(), [{ roomId: ROOM, token: SESSION.token, expired: false }]);
   assert.ok(store.load(ROOM));
   now = MAX_AGE_MS;
-  assert.deepEqual(store.entries(), [{ roomId: ROOM, token: SESSION.token, expired: true }]);
   assert.equal(store.load(ROOM), null);
   assert.equal(storage.map.size, 0);
 });

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiError } from '../../main/webapp/js/api.js';
-import { MAX_AGE_MS, SessionStore } from '../../main/webapp/js/session-store.js';
+import { SessionStore } from '../../main/webapp/js/session-store.js';
 import { eraseAll, onRepeatedEscape, sweepStale } from '../../main/webapp/js/traces.js';
 
 class MemoryStorage {
@@ -20,33 +19,19 @@ const session = (i) => ({
 });
 const room = (i) => `${'R'.repeat(42)}${i}`;
 
-test('kept sessions of rooms the server no longer knows are dropped; others stay', async () => {
-  let now = 0;
-  const store = new SessionStore(new MemoryStorage(), () => now);
-  for (let i = 0; i < 6; i += 1) store.save(room(i), session(i));
-  now = 10;
-  store.save(room(6), session(6));
-  now = MAX_AGE_MS + 5;
-  const asked = [];
-  const answers = { 0: 401, 1: 403, 2: 404, 3: 0, 4: 500 };
-  const api = {
-    async check(roomId, token) {
-      asked.push(roomId);
-      const i = Number(roomId.at(-1));
-      assert.equal(token, session(i).token);
-      if (answers[i] !== undefined) throw new ApiError(answers[i], 'x', 'x');
-    },
-  };
-  await sweepStale(store, api, room(5));
-  assert.deepEqual(asked.sort(), [room(6)], 'expired entries are dropped without asking; the current room is skipped');
-  assert.deepEqual(store.entries().map((e) => e.roomId).sort(), [room(5), room(6)]);
-
-  now = 20;
-  const fresh = new SessionStore(new MemoryStorage(), () => now);
-  for (let i = 0; i < 5; i += 1) fresh.save(room(i), session(i));
-  await sweepStale(fresh, api);
-  assert.deepEqual(fresh.entries().map((e) => e.roomId).sort(), [room(3), room(4)],
-    'refused (401, 403) and unknown (404) are dropped; unreachable and server errors keep the entry');
+test('every kept session and replay guard but the current room\'s is dropped, without asking the server', () => {
+  const storage = new MemoryStorage();
+  const store = new SessionStore(storage, () => 0);
+  for (let i = 0; i < 6; i += 1) {
+    store.save(room(i), session(i));
+    store.saveGuard(room(i), { [session(i).sessionId]: [1, 1] });
+  }
+  store.setCurrent('7F3K-9QXB');
+  sweepStale(store, room(5));
+  assert.deepEqual([...storage.map.keys()].sort(),
+    ['sotto.guard.' + room(5), 'sotto.room', 'sotto.session.' + room(5)]);
+  sweepStale(store);
+  assert.deepEqual([...storage.map.keys()], ['sotto.room'], 'on the landing page no room\'s session or guard is kept');
 });
 
 test('erasing clears both storages, every IndexedDB database and every cache', async () => {

@@ -83,10 +83,6 @@ export function createApi(fetchImpl = (...args) => globalThis.fetch(...args)) {
     async leave(token, { keepalive = false } = {}) {
       await call('DELETE', '/api/sessions/current', { token, keepalive });
     },
-    /** Whether the room of a kept session still exists: resolves, or rejects with 401/403/404 when it is gone. */
-    async check(roomId, token) {
-      await call('GET', `${room(roomId)}/messages?limit=1`, { token });
-    },
     /** ICE servers (with fresh TURN credentials) and call limits for this member's calls. */
     async ice(token) {
       const config = parseIceConfig(await call('GET', '/api/ice', { token }));

@@ -208,7 +208,7 @@ async function start() {
     else landing.show();
   }
   const current = code && code !== 'invalid' ? await deriveRoomId(code) : null;
-  await sweepStale(store, api, current);
+  sweepStale(store, current);
 }
 
 globalThis.addEventListener('hashchange', () => openLink());

@@ -125,21 +125,13 @@ export class SessionStore {
     remove(this.storage, SESSION + roomId);
   }
 
-  /** Every kept session as {roomId, token, expired}, to check whether its room still exists. */
-  entries() {
-    const out = [];
+  /** Drops the sessions and replay guards of every room but `roomId` (none: all of them). */
+  keepOnly(roomId) {
     for (const key of keys(this.storage)) {
-      if (!key || !key.startsWith(SESSION)) continue;
-      const roomId = key.slice(SESSION.length);
-      const value = read(this.storage, key);
-      if (!validSession(value)) {
-        this.remove(roomId);
-        continue;
+      for (const prefix of [SESSION, GUARD]) {
+        if (key && key.startsWith(prefix) && key.slice(prefix.length) !== roomId) remove(this.storage, key);
       }
-      const expired = !(Number.isFinite(value.savedAt) && this.now() - value.savedAt < MAX_AGE_MS);
-      out.push({ roomId, token: value.token, expired });
     }
-    return out;
   }
 
   // ---- replay guard ----

@@ -1,28 +1,12 @@
-// What the browser keeps of rooms, and its removal: sessions of rooms that no longer exist are dropped on
-// the next visit, and "Leave no trace" erases everything this origin stored in the browser.
-
-import { ApiError } from './api.js';
-
-const GONE = new Set([401, 403, 404, 410]);
+// What the browser keeps of rooms, and its removal: sessions of other rooms are dropped on the next visit, and "Leave no trace" erases everything this origin stored in the browser.
 
 /**
- * Drops kept sessions that are too old, and those whose room the server no longer knows (their token is
- * refused, or the room is not found). `except` is the room being entered, which finds that out itself.
- * Unreachable server: the entries stay for the next visit.
+ * Drops every kept session but the one of the room being entered (`except`): a tab is in one room at a time, and a
+ * session it left behind is either gone with its room or not worth keeping. The server is not asked which rooms
+ * still exist: checking several tokens from one browser at once would tell it that those sessions are one person's.
  */
-export async function sweepStale(store, api, except = null) {
-  await Promise.all(store.entries().map(async ({ roomId, token, expired }) => {
-    if (roomId === except) return;
-    if (expired) {
-      store.remove(roomId);
-      return;
-    }
-    try {
-      await api.check(roomId, token);
-    } catch (error) {
-      if (error instanceof ApiError && GONE.has(error.status)) store.remove(roomId);
-    }
-  }));
+export function sweepStale(store, except = null) {
+  store.keepOnly(except);
 }
 
 /**
