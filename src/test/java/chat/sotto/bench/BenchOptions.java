@@ -49,6 +49,8 @@ final class BenchOptions {
         --server-name S       Liberty server name for --server-pid auto (default sotto-bench)
         --cleanup true|false  close the rooms afterwards (default true)
         --json-out FILE       also append the JSON result line to FILE
+        --floor true|false    throughput/bigroom against Liberty's bare broadcast endpoint (floor.war, bench
+                              profile) instead of Sotto: no REST, no storage, no acks (default false)
       """;
 
   private static final Set<String> FLAGS =
@@ -56,7 +58,7 @@ final class BenchOptions {
           "mode", "target", "rooms", "members", "rate", "room-rate", "warmup", "duration", "drain", "ct-bytes",
           "jitter", "connections", "hold", "ping", "timeout", "parallelism", "http-clients", "server-pid",
           "server-name", "cleanup", "json-out", "flooders", "flood-rooms", "flood-total", "flood-ct-bytes",
-          "probe-members", "probe-rate", "churn", "room-close", "slow-clients", "slow-pause");
+          "probe-members", "probe-rate", "churn", "room-close", "slow-clients", "slow-pause", "floor");
 
   /** Upper bounds that keep every run finite. */
   static final int MAX_CONNECTIONS = 60_000;
@@ -92,6 +94,8 @@ final class BenchOptions {
   final String serverPid;
   final String serverName;
   final boolean cleanup;
+  /** Load Liberty's bare broadcast endpoint (the floor) instead of the product. */
+  final boolean floor;
   final String jsonOut;
   final int flooders;
   final int floodRooms;
@@ -138,7 +142,8 @@ final class BenchOptions {
       throw new IllegalArgumentException("--server-pid must be a number, auto or none");
     }
     serverName = f.getOrDefault("server-name", "sotto-bench");
-    cleanup = Boolean.parseBoolean(f.getOrDefault("cleanup", "true"));
+    floor = Boolean.parseBoolean(f.getOrDefault("floor", "false"));
+    cleanup = !floor && Boolean.parseBoolean(f.getOrDefault("cleanup", "true"));
     jsonOut = f.get("json-out");
     flooders = integer(f, "flooders", 50, 1, 10_000);
     floodRooms = integer(f, "flood-rooms", flooders, 1, flooders);
@@ -191,7 +196,7 @@ final class BenchOptions {
 
   /** The WebSocket endpoint of the target. */
   URI webSocket() {
-    return URI.create("ws://" + target.getHost() + ":" + target.getPort() + "/ws");
+    return URI.create("ws://" + target.getHost() + ":" + target.getPort() + (floor ? "/floor/ws" : "/ws"));
   }
 
   /** Total sockets the run opens. */

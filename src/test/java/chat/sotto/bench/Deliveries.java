@@ -48,8 +48,22 @@ final class Deliveries implements Connection.Observer {
   private volatile long windowStart = Long.MAX_VALUE;
   private volatile long windowEnd = Long.MAX_VALUE;
 
-  Deliveries(Wire wire) {
+  private final boolean acksOnSend;
+
+  /**
+   * @param acksOnSend the server never acknowledges (Liberty's bare floor endpoint): a message counts as acknowledged
+   *     once sent, so that every other member must still receive it
+   */
+  Deliveries(Wire wire, boolean acksOnSend) {
     this.wire = wire;
+    this.acksOnSend = acksOnSend;
+  }
+
+  /** A message was handed to the sender's socket. */
+  void sent(Connection sender, long counter) {
+    if (acksOnSend) {
+      ack(sender, counter);
+    }
   }
 
   /** Sender side of one connection: intended send times by counter, and what the server said about each. */
@@ -174,7 +188,7 @@ final class Deliveries implements Connection.Observer {
     }
     if (retry) {
       resends.increment();
-      resender.schedule(() -> sender.send(wire.chat(counter)), Math.max(1, retryAfterMs), TimeUnit.MILLISECONDS);
+      resender.schedule(() -> sender.send(wire.chat(sender.session.sessionId(), counter)), Math.max(1, retryAfterMs), TimeUnit.MILLISECONDS);
     }
   }
 

@@ -66,8 +66,8 @@ final class FloodRun {
   }
 
   static void run(BenchOptions o, ServerProbe probe, Report report) {
-    Wire probeWire = new Wire(o.ctBytes);
-    Wire floodWire = new Wire(o.floodCtBytes);
+    Wire probeWire = new Wire(o.ctBytes, false);
+    Wire floodWire = new Wire(o.floodCtBytes, false);
     double probeRatePerMember = o.probeRate / o.probeMembers;
     double loadSeconds = o.warmupSeconds + o.durationSeconds;
     int capacity = Pacer.capacity(probeRatePerMember, o.jitter, loadSeconds + 1);
@@ -89,7 +89,7 @@ final class FloodRun {
       sessions.addAll(api.populate(o.floodRooms, floodersPerRoom, LoadGenerator.setupTimeout(o)));
       report.put("setupRestSeconds", (System.nanoTime() - setupStart) / 1e9).put("setupRetries", api.retries());
 
-      Deliveries deliveries = new Deliveries(probeWire);
+      Deliveries deliveries = new Deliveries(probeWire, false);
       List<Connection> probeRoom = new ArrayList<>();
       List<BenchApi.Session> probeSessions = sessions.get(0);
       for (int slot = 0; slot < probeSessions.size(); slot++) {
@@ -206,7 +206,7 @@ final class FloodRun {
         if (c.isOpen() && c.pending() < FLOOD_PENDING) {
           counts.sent.increment();
           sent++;
-          c.send(wire.chat(c.takeCounter()));
+          c.send(wire.chat(c.session.sessionId(), c.takeCounter()));
           any = true;
         }
       }

@@ -13,7 +13,7 @@ final class MessageRun {
   private MessageRun() {}
 
   static void run(BenchOptions o, ServerProbe probe, Report report) {
-    Wire wire = new Wire(o.ctBytes);
+    Wire wire = new Wire(o.ctBytes, o.floor);
     double loadSeconds = o.warmupSeconds + o.durationSeconds;
     int capacity = Pacer.capacity(o.ratePerMember, o.jitter, loadSeconds + 1);
     report
@@ -28,10 +28,11 @@ final class MessageRun {
     try (Sockets sockets = new Sockets(o)) {
       BenchApi api = new BenchApi(sockets.rest(), o.target, o.parallelism);
       long setupStart = System.nanoTime();
-      List<List<BenchApi.Session>> sessions = api.populate(o.rooms, o.members, LoadGenerator.setupTimeout(o));
+      List<List<BenchApi.Session>> sessions =
+          o.floor ? floorSessions(o.rooms, o.members) : api.populate(o.rooms, o.members, LoadGenerator.setupTimeout(o));
       report.put("setupRestSeconds", (System.nanoTime() - setupStart) / 1e9).put("setupRetries", api.retries());
 
-      Deliveries deliveries = new Deliveries(wire);
+      Deliveries deliveries = new Deliveries(wire, o.floor);
       List<List<Connection>> rooms = new ArrayList<>();
       List<Connection> all = new ArrayList<>();
       for (List<BenchApi.Session> room : sessions) {
@@ -88,6 +89,20 @@ final class MessageRun {
         }
       }
     }
+  }
+
+  // The floor endpoint has no REST API: a room and a member are names in the auth frame's token.
+  private static List<List<BenchApi.Session>> floorSessions(int rooms, int members) {
+    List<List<BenchApi.Session>> all = new ArrayList<>();
+    for (int r = 0; r < rooms; r++) {
+      List<BenchApi.Session> room = new ArrayList<>();
+      for (int m = 0; m < members; m++) {
+        String id = "r" + r + "m" + m;
+        room.add(new BenchApi.Session("r" + r, id, "r" + r + ":" + id, m == 0));
+      }
+      all.add(room);
+    }
+    return all;
   }
 
   private static void load(

@@ -63,7 +63,8 @@ final class Pacer implements Runnable {
       }
       long counter = s.connection.takeCounter();
       if (deliveries.sending(s.connection, counter, s.due, System.nanoTime())) {
-        s.connection.send(wire.chat(counter));
+        s.connection.send(wire.chat(s.connection.session.sessionId(), counter));
+        deliveries.sent(s.connection, counter);
         s.due += (long) (intervalNanos * (1 + jitter * (2 * random.nextDouble() - 1)));
         queue.add(s);
       }

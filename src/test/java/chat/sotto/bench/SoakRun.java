@@ -106,7 +106,7 @@ final class SoakRun {
     final BenchApi api;
     final Counts counts = new Counts();
     final Wire wire;
-    final Wire bigWire = new Wire(SLOW_ROOM_CT_BYTES);
+    final Wire bigWire = new Wire(SLOW_ROOM_CT_BYTES, false);
     final List<Room> rooms = new CopyOnWriteArrayList<>();
     final List<Connection> retired = new CopyOnWriteArrayList<>();
     final AtomicInteger slowPaused = new AtomicInteger();
@@ -117,7 +117,7 @@ final class SoakRun {
       this.o = o;
       this.sockets = sockets;
       this.api = new BenchApi(sockets.rest(), o.target, o.parallelism);
-      this.wire = new Wire(o.ctBytes);
+      this.wire = new Wire(o.ctBytes, false);
       this.end = end;
     }
 
@@ -261,7 +261,7 @@ final class SoakRun {
       for (Connection c : room.connections) {
         if (c.isOpen() && random.nextDouble() < p) {
           soak.counts.sent.increment();
-          c.send(soak.wire.chat(c.takeCounter()));
+          c.send(soak.wire.chat(c.session.sessionId(), c.takeCounter()));
         }
       }
     }
@@ -270,7 +270,7 @@ final class SoakRun {
       for (Connection c : slowRoom.connections) {
         if (c.isOpen() && random.nextDouble() < big) {
           soak.counts.sent.increment();
-          c.send(soak.bigWire.chat(c.takeCounter()));
+          c.send(soak.bigWire.chat(c.session.sessionId(), c.takeCounter()));
         }
       }
     }

@@ -14,9 +14,14 @@ final class Wire {
 
   private final String[] ivs = new String[VARIANTS];
   private final String[] cts = new String[VARIANTS];
+  private final boolean floor;
 
-  /** Envelopes of {@code ctBytes} random ciphertext bytes (a fixed pool, drawn at random per message). */
-  Wire(int ctBytes) {
+  /**
+   * Envelopes of {@code ctBytes} random ciphertext bytes (a fixed pool, drawn at random per message). For the floor
+   * endpoint ({@code floor}), which relays a frame unchanged, the frame names its sender as Sotto's relay would.
+   */
+  Wire(int ctBytes, boolean floor) {
+    this.floor = floor;
     SecureRandom random = new SecureRandom();
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
     for (int i = 0; i < VARIANTS; i++) {
@@ -34,11 +39,14 @@ final class Wire {
     return cts[0].length();
   }
 
-  String chat(long counter) {
+  String chat(String from, long counter) {
     ThreadLocalRandom r = ThreadLocalRandom.current();
     String ct = cts[r.nextInt(VARIANTS)];
-    return new StringBuilder(ct.length() + 64)
-        .append("{\"t\":\"msg\",\"c\":")
+    StringBuilder b = new StringBuilder(ct.length() + 96).append("{\"t\":\"msg\",");
+    if (floor) {
+      b.append("\"from\":\"").append(from).append("\",\"seq\":").append(counter).append(',');
+    }
+    return b.append("\"c\":")
         .append(counter)
         .append(",\"iv\":\"")
         .append(ivs[r.nextInt(VARIANTS)])
