@@ -71,6 +71,30 @@ public class MessageSettings {
   @ConfigProperty(name = "sotto.messages.batch-max-bytes", defaultValue = "131072")
   long batchMaxBytes;
 
+  @Inject
+  @ConfigProperty(name = "sotto.messages.linger-millis", defaultValue = "10")
+  int lingerMillis;
+
+  @Inject
+  @ConfigProperty(name = "sotto.messages.linger-min-batch", defaultValue = "8")
+  int lingerMinBatch;
+
+  /**
+   * Under load, how long a batch may gather after the previous one began: fewer, larger transactions, and each
+   * connection gets the frames of a batch in one write. 0 turns it off.
+   */
+  public long lingerNanos() {
+    return java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Math.max(0, Math.min(100, lingerMillis)));
+  }
+
+  /**
+   * The load at which batches linger: a batch of at least this many envelopes. Below it (a quiet node) a batch is
+   * stored as soon as its first envelope arrives, so a lone message never waits.
+   */
+  public int lingerMinBatch() {
+    return Math.max(1, lingerMinBatch);
+  }
+
   /** Threads that store messages (group commit); each room belongs to one of them. */
   public int writers() {
     return Math.max(1, writers);

@@ -17,6 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * @param <T> what is queued
  */
 final class RoomQueues<T> {
+  private static final long GATHER_POLL_NANOS = 1_000_000;
+
   private final int maxItems;
   private final long maxBytes;
   private final long maxRoomBytes;
@@ -89,6 +91,28 @@ final class RoomQueues<T> {
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Sleeps until {@code deadline} (System.nanoTime) unless a batch of {@code batchItems} items or {@code batchBytes}
+   * bytes is waiting before that: lets a batch gather under load. Polls a few times a millisecond instead of being
+   * woken by every offer, which would cost the senders a wake-up each.
+   */
+  void gather(long deadline, int batchItems, long batchBytes) throws InterruptedException {
+    for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+      lock.lock();
+      try {
+        if (items >= batchItems || bytes >= batchBytes) {
+          return;
+        }
+      } finally {
+        lock.unlock();
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, GATHER_POLL_NANOS));
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
     }
   }
 

@@ -54,6 +54,12 @@ public final class Frames {
 
   /** Decodes and validates one client frame, or throws {@link FrameError}. */
   static Inbound decode(String text) {
+    Inbound chat = chatFastPath(text);
+    return chat != null ? chat : decodeStrictly(text);
+  }
+
+  /** {@link #decode} by the JSON parser alone. */
+  static Inbound decodeStrictly(String text) {
     JsonObject frame = parseObject(text);
     JsonValue type = frame.get("t");
     if (!(type instanceof JsonString t)) {
@@ -195,6 +201,53 @@ public final class Frames {
         .append("\",\"ct\":\"")
         .append(ct)
         .append("\"}");
+  }
+
+  private static final String CHAT_START = "{\"t\":\"msg\",\"c\":";
+  private static final String CHAT_IV = ",\"iv\":\"";
+  private static final String CHAT_CT = "\",\"ct\":\"";
+  private static final int MAX_CT_CHARS = (MessageSettings.MAX_CIPHERTEXT_BYTES * 4 + 2) / 3;
+
+  /**
+   * The chat frame exactly as clients write it ({@code {"t":"msg","c":N,"iv":"...","ct":"..."}}, no spaces), read
+   * without a JSON parser: most of what the relay receives, and a parse per frame was a tenth of its cost. Anything
+   * else, or any value this reading would not accept, returns null and goes through the full, strict parser, so a
+   * frame is accepted or refused exactly as before. Base64url has no quote or backslash, so the first quote after a
+   * value's start ends it.
+   */
+  static Inbound chatFastPath(String text) {
+    if (!text.startsWith(CHAT_START) || !text.endsWith("\"}")) {
+      return null;
+    }
+    int i = CHAT_START.length();
+    int digits = 0;
+    long counter = 0;
+    while (i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9' && digits <= 16) {
+      counter = counter * 10 + (text.charAt(i) - '0');
+      i++;
+      digits++;
+    }
+    if (digits == 0 || digits > 16 || (digits > 1 && text.charAt(CHAT_START.length()) == '0')) {
+      return null;
+    }
+    if (!text.startsWith(CHAT_IV, i)) {
+      return null;
+    }
+    int ivStart = i + CHAT_IV.length();
+    int ivEnd = text.indexOf('"', ivStart);
+    if (ivEnd < 0 || !text.startsWith(CHAT_CT, ivEnd)) {
+      return null;
+    }
+    int ctStart = ivEnd + CHAT_CT.length();
+    int ctEnd = text.length() - 2;
+    if (ctEnd < ctStart || text.indexOf('"', ctStart) != ctEnd || ctEnd - ctStart > MAX_CT_CHARS) {
+      return null;
+    }
+    try {
+      return new Inbound.Chat(new Envelope(counter, text.substring(ivStart, ivEnd), text.substring(ctStart, ctEnd)));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static Envelope envelope(JsonObject frame, int maxCiphertextBytes) {

@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -29,8 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Envelope persistence with group commit: the server's own {@link MessageBatch} (resend check, sender and room
- * rate-limit buckets, seq allocation per room, the inserts, the periodic trim) on an H2 file database made by the
- * server's Flyway migrations, one JDBC transaction per batch. Batches come from 10 rooms of 10 senders, as in the
+ * rate-limit buckets, seq allocation per room, the inserts, the periodic trim) on an H2 database (in memory,
+ * the default, or a file) made by the server's Flyway migrations, one JDBC transaction per batch. Batches come from
+ * 50 rooms of 10 senders, as in the
  * generator's throughput mode. Scores are per message: {@code alone} is one transaction per message, the others
  * show what grouping saves. Differences from the
  * server: a plain JDBC connection instead of Liberty's pool and JTA.
@@ -44,8 +46,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @State(Scope.Thread)
 public class MessageBatchBenchmark {
-  private static final int ROOMS = 10;
+  private static final int ROOMS = 50;
   private static final int SENDERS = 10;
+
+  /** {@code mem}: the default in-memory H2; {@code file}: an H2 file database. */
+  @Param({"mem", "file"})
+  public String db;
 
   private Connection c;
   private MessageBatch writer;
@@ -58,7 +64,10 @@ public class MessageBatchBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws SQLException {
-    String url = "jdbc:h2:file:./target/jmh-h2/" + UUID.randomUUID();
+    String url =
+        db.equals("mem")
+            ? "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"
+            : "jdbc:h2:file:./target/jmh-h2/" + UUID.randomUUID();
     Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").load().migrate();
     c = DriverManager.getConnection(url, "sa", "");
     c.setAutoCommit(false);

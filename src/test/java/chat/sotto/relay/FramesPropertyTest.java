@@ -164,6 +164,53 @@ class FramesPropertyTest {
     return shown.codePoints().mapToObj(cp -> cp < 0x20 || (cp >= 0xD800 && cp <= 0xDFFF) ? String.format("\\u%04x", cp) : Character.toString(cp)).reduce("", String::concat);
   }
 
+  @Property(tries = 5000)
+  void theChatFastPathAcceptsOnlyWhatTheStrictParserAcceptsAndDecodesTheSame(@ForAll("editedChatFrames") String text) {
+    Inbound fast = Frames.chatFastPath(text);
+    if (fast == null) {
+      return; // the strict parser decides
+    }
+    Inbound strict;
+    try {
+      strict = Frames.decodeStrictly(text);
+    } catch (FrameError e) {
+      throw new AssertionError("the fast path accepted what the parser refuses (" + wireCode(e) + "): " + abbreviate(text));
+    }
+    assertEquals(strict, fast);
+  }
+
+  @Example
+  void theChatFastPathTakesTheFramesClientsWrite() {
+    String text = "{\"t\":\"msg\",\"c\":42,\"iv\":\"" + "A".repeat(16) + "\",\"ct\":\"" + "A".repeat(22) + "\"}";
+    assertEquals(Frames.decodeStrictly(text), Frames.chatFastPath(text));
+  }
+
+  /** Canonical chat frames with a few characters inserted, replaced or deleted, or cut short. */
+  @Provide
+  Arbitrary<String> editedChatFrames() {
+    return Arbitraries.randomValue(
+        r -> {
+          HostileJson h = new HostileJson(r);
+          long counter = r.nextInt(4) == 0 ? Envelope.MAX_COUNTER + r.nextInt(3) - 1 : 1 + r.nextInt(100_000);
+          StringBuilder b =
+              new StringBuilder("{\"t\":\"msg\",\"c\":" + counter + ",\"iv\":" + quote(h.base64(12)) + ",\"ct\":"
+                  + quote(h.base64(r.nextInt(4) == 0 ? r.nextInt(20) : 16 + r.nextInt(200))) + "}");
+          String alphabet = "\"\\0123456789-.eE +/=_A{}[],:tmsgcivu";
+          int edits = r.nextInt(4);
+          for (int k = 0; k < edits && b.length() > 0; k++) {
+            int at = r.nextInt(b.length());
+            char ch = alphabet.charAt(r.nextInt(alphabet.length()));
+            switch (r.nextInt(4)) {
+              case 0 -> b.insert(at, ch);
+              case 1 -> b.setCharAt(at, ch);
+              case 2 -> b.deleteCharAt(at);
+              default -> b.setLength(at);
+            }
+          }
+          return b.toString();
+        });
+  }
+
   @Provide
   Arbitrary<String> randomText() {
     return Arbitraries.oneOf(
