@@ -52,6 +52,9 @@ final class MessageBatch {
   // Before old messages go, each sender's highest counter among them is kept on its session (welcome.maxCounter).
   private static final String COUNTERS_TO_GO =
       "SELECT sender_id, MAX(counter) FROM messages WHERE room_id = ? AND seq <= ? GROUP BY sender_id";
+  private static final String COUNTERS_AND_BYTES_TO_GO =
+      "SELECT sender_id, MAX(counter), SUM(LENGTH(iv) + LENGTH(ct)) FROM messages WHERE room_id = ? AND seq <= ?"
+          + " GROUP BY sender_id";
   private static final String KEEP_COUNTER = "UPDATE sessions SET max_counter = ? WHERE id = ? AND max_counter < ?";
   private static final String TRIM = "DELETE FROM messages WHERE room_id = ? AND seq <= ?";
   // Oldest first, so that a trim reads only about the rows it deletes.
@@ -245,6 +248,10 @@ final class MessageBatch {
   // cap at once: they were acknowledged and delivered live, but history keeps only what fits). History stays
   // contiguous: the oldest messages go, up to the newest one that must.
   private static void trim(Connection c, Trim t) throws SQLException {
+    if (t.storedBytes() <= t.byteTarget()) {
+      trimByCount(c, t);
+      return;
+    }
     long cutoff = 0;
     long kept = t.storedBytes();
     try (PreparedStatement sizes = c.prepareStatement(SIZES)) {
@@ -279,6 +286,42 @@ final class MessageBatch {
       trim.setLong(2, cutoff);
       trim.executeUpdate();
       setBytes.setLong(1, kept);
+      setBytes.setString(2, t.roomId());
+      setBytes.executeUpdate();
+    }
+  }
+
+  // The usual trim: the room holds more than its history limit and is within its byte cap, so exactly the messages up
+  // to the count cutoff go. One grouped read of just those rows gives both what they weigh and each sender's highest
+  // counter among them (reading the room's whole history for their sizes was a sixth of the cost of storing).
+  private static void trimByCount(Connection c, Trim t) throws SQLException {
+    long gone = 0;
+    try (PreparedStatement toGo = c.prepareStatement(COUNTERS_AND_BYTES_TO_GO);
+        PreparedStatement keep = c.prepareStatement(KEEP_COUNTER)) {
+      toGo.setString(1, t.roomId());
+      toGo.setLong(2, t.countCutoff());
+      boolean any = false;
+      try (ResultSet rs = toGo.executeQuery()) {
+        while (rs.next()) {
+          keep.setLong(1, rs.getLong(2));
+          keep.setString(2, rs.getString(1));
+          keep.setLong(3, rs.getLong(2));
+          keep.addBatch();
+          gone += rs.getLong(3);
+          any = true;
+        }
+      }
+      if (!any) {
+        return;
+      }
+      keep.executeBatch();
+    }
+    try (PreparedStatement trim = c.prepareStatement(TRIM);
+        PreparedStatement setBytes = c.prepareStatement(SET_BYTES)) {
+      trim.setString(1, t.roomId());
+      trim.setLong(2, t.countCutoff());
+      trim.executeUpdate();
+      setBytes.setLong(1, t.storedBytes() - gone);
       setBytes.setString(2, t.roomId());
       setBytes.executeUpdate();
     }

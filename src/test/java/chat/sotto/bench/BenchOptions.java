@@ -49,8 +49,9 @@ final class BenchOptions {
         --server-name S       Liberty server name for --server-pid auto (default sotto-bench)
         --cleanup true|false  close the rooms afterwards (default true)
         --json-out FILE       also append the JSON result line to FILE
-        --floor true|false    throughput/bigroom against Liberty's bare broadcast endpoint (floor.war, bench
-                              profile) instead of Sotto: no REST, no storage, no acks (default false)
+        --floor true|async|false  throughput/bigroom against Liberty's bare broadcast endpoint (floor.war, bench
+                              profile) instead of Sotto: no REST, no storage, no acks; true: synchronous sends,
+                              async: one asynchronous send in flight per socket and a queue (default false)
       """;
 
   private static final Set<String> FLAGS =
@@ -96,6 +97,8 @@ final class BenchOptions {
   final boolean cleanup;
   /** Load Liberty's bare broadcast endpoint (the floor) instead of the product. */
   final boolean floor;
+  /** The floor's endpoint: synchronous sends ({@code ws}) or Sotto's asynchronous pattern ({@code ws-async}). */
+  final String floorPath;
   final String jsonOut;
   final int flooders;
   final int floodRooms;
@@ -142,7 +145,9 @@ final class BenchOptions {
       throw new IllegalArgumentException("--server-pid must be a number, auto or none");
     }
     serverName = f.getOrDefault("server-name", "sotto-bench");
-    floor = Boolean.parseBoolean(f.getOrDefault("floor", "false"));
+    String floorFlag = f.getOrDefault("floor", "false");
+    floor = !floorFlag.equals("false");
+    floorPath = floorFlag.equals("async") ? "ws-async" : "ws";
     cleanup = !floor && Boolean.parseBoolean(f.getOrDefault("cleanup", "true"));
     jsonOut = f.get("json-out");
     flooders = integer(f, "flooders", 50, 1, 10_000);
@@ -196,7 +201,7 @@ final class BenchOptions {
 
   /** The WebSocket endpoint of the target. */
   URI webSocket() {
-    return URI.create("ws://" + target.getHost() + ":" + target.getPort() + (floor ? "/floor/ws" : "/ws"));
+    return URI.create("ws://" + target.getHost() + ":" + target.getPort() + (floor ? "/floor/" + floorPath : "/ws"));
   }
 
   /** Total sockets the run opens. */

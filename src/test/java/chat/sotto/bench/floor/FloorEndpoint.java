@@ -14,7 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * deployed beside the product on the benchmark server; never in Sotto's WAR). It does the least a relay can: the first
  * frame names the room ({@code {"t":"auth","token":"<room>:<member>"}}), answered by a welcome and a presence list;
  * every later text message goes unchanged to the room's other sockets, by synchronous sends from the receiving
- * thread. Nothing is parsed, checked, stored or acknowledged: the difference between its cost per delivery and the
+ * thread, or, on {@code /ws-async}, as Sotto's relay sends: one asynchronous send in flight per socket and a queue
+ * behind it ({@link AsyncFloorEndpoint}). Nothing is parsed, checked, stored or acknowledged: the difference between its cost per delivery and the
  * product's is what Sotto's own path costs.
  */
 @ServerEndpoint("/ws")
@@ -27,7 +28,7 @@ public class FloorEndpoint {
   public void text(Session socket, String text) {
     String room = (String) socket.getUserProperties().get(ROOM);
     if (room == null) {
-      join(socket, text);
+      join(socket, text, this::send);
       return;
     }
     for (Session other : ROOMS.getOrDefault(room, List.of())) {
@@ -35,6 +36,16 @@ public class FloorEndpoint {
         send(other, text);
       }
     }
+  }
+
+  /** How a variant sends one text message to one socket. */
+  interface Sender {
+    void send(Session to, String text);
+  }
+
+  static List<Session> room(Session socket) {
+    String room = (String) socket.getUserProperties().get(ROOM);
+    return room == null ? null : ROOMS.getOrDefault(room, List.of());
   }
 
   @OnClose
@@ -45,7 +56,7 @@ public class FloorEndpoint {
     }
   }
 
-  private static void join(Session socket, String auth) {
+  static void join(Session socket, String auth, Sender sender) {
     int at = auth.indexOf("\"token\":\"");
     int colon = at < 0 ? -1 : auth.indexOf(':', at + 9);
     int end = colon < 0 ? -1 : auth.indexOf('"', colon);
@@ -62,18 +73,18 @@ public class FloorEndpoint {
     socket.getUserProperties().put(MEMBER, auth.substring(colon + 1, end));
     List<Session> members = ROOMS.computeIfAbsent(room, k -> new CopyOnWriteArrayList<>());
     members.add(socket);
-    send(socket, "{\"t\":\"welcome\",\"maxCounter\":0}");
+    sender.send(socket, "{\"t\":\"welcome\",\"maxCounter\":0}");
     StringBuilder online = new StringBuilder("{\"t\":\"presence\",\"online\":[");
     for (Session m : members) {
       online.append(online.charAt(online.length() - 1) == '[' ? "" : ",");
       online.append('"').append(m.getUserProperties().get(MEMBER)).append('"');
     }
     String presence = online.append("]}").toString();
-    members.forEach(m -> send(m, presence));
+    members.forEach(m -> sender.send(m, presence));
   }
 
   // One send at a time per socket: frames from several receiving threads to one socket take turns.
-  private static void send(Session to, String text) {
+  void send(Session to, String text) {
     synchronized (to) {
       try {
         to.getBasicRemote().sendText(text);
