@@ -44,7 +44,7 @@ final class BenchOptions {
         --slow-clients n      soak: clients that stop reading for --slow-pause s, over and over (default 2)
         --slow-pause s        soak: how long a slow client stops reading (default 40)
         --parallelism n       REST calls and handshakes in flight during setup (default 32)
-        --http-clients n      java.net.http clients (selector threads) the sockets are spread over (default 2)
+        --selectors n         selector threads the WebSockets are shared out over (default 1)
         --server-pid P        Liberty JVM pid to measure, 'auto' (by --server-name) or 'none' (default auto)
         --server-name S       Liberty server name for --server-pid auto (default sotto-bench)
         --cleanup true|false  close the rooms afterwards (default true)
@@ -57,7 +57,7 @@ final class BenchOptions {
   private static final Set<String> FLAGS =
       Set.of(
           "mode", "target", "rooms", "members", "rate", "room-rate", "warmup", "duration", "drain", "ct-bytes",
-          "jitter", "connections", "hold", "ping", "timeout", "parallelism", "http-clients", "server-pid",
+          "jitter", "connections", "hold", "ping", "timeout", "parallelism", "selectors", "server-pid",
           "server-name", "cleanup", "json-out", "flooders", "flood-rooms", "flood-total", "flood-ct-bytes",
           "probe-members", "probe-rate", "churn", "room-close", "slow-clients", "slow-pause", "floor");
 
@@ -91,7 +91,8 @@ final class BenchOptions {
   final double pingSeconds;
   final double timeoutSeconds;
   final int parallelism;
-  final int httpClients;
+  /** Selector threads of the generator's WebSocket client. */
+  final int selectors;
   final String serverPid;
   final String serverName;
   final boolean cleanup;
@@ -139,7 +140,7 @@ final class BenchOptions {
     pingSeconds = number(f, "ping", 20, 0.1, MAX_SECONDS);
     timeoutSeconds = number(f, "timeout", 30, 1, MAX_SECONDS);
     parallelism = integer(f, "parallelism", 32, 1, 1_024);
-    httpClients = integer(f, "http-clients", 2, 1, 64);
+    selectors = integer(f, "selectors", 1, 1, 64);
     serverPid = f.getOrDefault("server-pid", "auto");
     if (!serverPid.equals("auto") && !serverPid.equals("none") && !serverPid.matches("[0-9]{1,9}")) {
       throw new IllegalArgumentException("--server-pid must be a number, auto or none");

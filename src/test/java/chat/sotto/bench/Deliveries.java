@@ -82,7 +82,14 @@ final class Deliveries implements Connection.Observer {
   }
 
   void register(Connection c, int capacity) {
-    senders.put(c.session.sessionId(), new Sender(c, capacity));
+    Sender s = new Sender(c, capacity);
+    c.ledger = s;
+    senders.put(c.session.sessionId(), s);
+  }
+
+  /** The sender state of a registered connection: a field, not a lookup per message. */
+  private static Sender of(Connection c) {
+    return (Sender) c.ledger;
   }
 
   /** Latencies and throughput count from {@code start} (inclusive) to {@code end} (exclusive), in nanoTime. */
@@ -93,7 +100,7 @@ final class Deliveries implements Connection.Observer {
 
   /** Records that {@code c} is sent now, intended at {@code intended}; false if the sender's ledger is full. */
   boolean sending(Connection c, long counter, long intended, long now) {
-    Sender s = senders.get(c.session.sessionId());
+    Sender s = of(c);
     if (counter >= s.intendedAt.length()) {
       return false;
     }
@@ -151,7 +158,7 @@ final class Deliveries implements Connection.Observer {
   @Override
   public void ack(Connection sender, long counter) {
     long now = System.nanoTime();
-    Sender s = senders.get(sender.session.sessionId());
+    Sender s = of(sender);
     if (s != null && counter > 0 && counter < s.intendedAt.length()) {
       boolean first;
       synchronized (s) {
@@ -172,7 +179,7 @@ final class Deliveries implements Connection.Observer {
   @Override
   public void refused(Connection sender, String code, long counter, long retryAfterMs) {
     refusals.computeIfAbsent(code, k -> new LongAdder()).increment();
-    Sender s = senders.get(sender.session.sessionId());
+    Sender s = of(sender);
     if (s == null || counter < 1) {
       return;
     }

@@ -333,7 +333,7 @@ final class SoakRun {
       BenchApi.Session joined =
           soak.api.join(leaving.session.roomId()).get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       Connection c = new Connection(joined, slot, soak.o.members, soak.counts);
-      c.open(soak.sockets.rest(), soak.o.webSocket(), STEP_TIMEOUT).get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      c.open(soak.sockets.selectors(), soak.o.webSocket(), STEP_TIMEOUT).get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       room.sessions.set(slot, joined);
       room.connections.set(slot, c);
       soak.counts.event("joins");
@@ -353,7 +353,7 @@ final class SoakRun {
     retire(soak, old);
     Connection c = new Connection(old.session, slot, soak.o.members, soak.counts, old.lastSeq());
     try {
-      c.open(soak.sockets.rest(), soak.o.webSocket(), STEP_TIMEOUT).get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      c.open(soak.sockets.selectors(), soak.o.webSocket(), STEP_TIMEOUT).get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       room.connections.set(slot, c);
       soak.counts.event("reconnects");
     } catch (Exception e) {

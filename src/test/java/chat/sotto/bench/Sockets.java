@@ -11,22 +11,19 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The generator's HTTP side: one client for REST calls and a few for the WebSockets (each java.net.http client has
- * one selector thread, so sockets are spread over several), sharing a small daemon thread pool.
+ * The generator's network side: one java.net.http client for REST calls, on a small daemon thread pool, and the
+ * generator's own WebSocket client ({@link NioWebSocket}) on a few selector threads that share the sockets out.
  */
 final class Sockets implements AutoCloseable {
   private final ExecutorService executor;
   private final HttpClient rest;
-  private final HttpClient[] ws;
+  private final Selectors selectors;
   private final URI endpoint;
 
   Sockets(BenchOptions o) {
     executor = Threads.daemonPool("bench-http", Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
     rest = client();
-    ws = new HttpClient[o.httpClients];
-    for (int i = 0; i < ws.length; i++) {
-      ws[i] = client();
-    }
+    selectors = new Selectors(o.selectors);
     endpoint = o.webSocket();
   }
 
@@ -40,6 +37,10 @@ final class Sockets implements AutoCloseable {
 
   HttpClient rest() {
     return rest;
+  }
+
+  Selectors selectors() {
+    return selectors;
   }
 
   /** Result of opening many sockets: how many were welcomed, and the first failure if any. */
@@ -64,7 +65,7 @@ final class Sockets implements AutoCloseable {
         break;
       }
       Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
-      all.add(connections.get(i).open(ws[i % ws.length], endpoint, left).whenComplete((t, e) -> inFlight.release()));
+      all.add(connections.get(i).open(selectors, endpoint, left).whenComplete((t, e) -> inFlight.release()));
     }
     int welcomed = 0;
     int failed = connections.size() - all.size();
@@ -96,6 +97,7 @@ final class Sockets implements AutoCloseable {
 
   @Override
   public void close() {
+    selectors.close();
     executor.shutdownNow();
   }
 }
