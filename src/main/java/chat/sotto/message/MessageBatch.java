@@ -275,10 +275,7 @@ final class MessageBatch {
       toGo.setLong(2, cutoff);
       try (ResultSet rs = toGo.executeQuery()) {
         while (rs.next()) {
-          keep.setLong(1, rs.getLong(2));
-          keep.setString(2, rs.getString(1));
-          keep.setLong(3, rs.getLong(2));
-          keep.addBatch();
+          keepCounter(keep, rs.getString(1), rs.getLong(2));
         }
       }
       keep.executeBatch();
@@ -289,6 +286,14 @@ final class MessageBatch {
       setBytes.setString(2, t.roomId());
       setBytes.executeUpdate();
     }
+  }
+
+  // Queues "the sender's session keeps its highest counter among the messages that go".
+  private static void keepCounter(PreparedStatement keep, String senderId, long counter) throws SQLException {
+    keep.setLong(1, counter);
+    keep.setString(2, senderId);
+    keep.setLong(3, counter);
+    keep.addBatch();
   }
 
   // The usual trim: the room holds more than its history limit and is within its byte cap, so exactly the messages up
@@ -303,10 +308,7 @@ final class MessageBatch {
       boolean any = false;
       try (ResultSet rs = toGo.executeQuery()) {
         while (rs.next()) {
-          keep.setLong(1, rs.getLong(2));
-          keep.setString(2, rs.getString(1));
-          keep.setLong(3, rs.getLong(2));
-          keep.addBatch();
+          keepCounter(keep, rs.getString(1), rs.getLong(2));
           gone += rs.getLong(3);
           any = true;
         }
