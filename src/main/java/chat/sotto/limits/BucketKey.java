@@ -7,13 +7,13 @@ import chat.sotto.session.SessionId;
 /**
  * The key of one rate-limit bucket, built only by the factories below, so that every place that creates, takes from
  * or forgets a bucket spells it the same way. The stored text ({@link #value()}) is the {@code bucket_key} column:
- * {@code rooms}, {@code sessions}, {@code join:<room>}, {@code room-msg:<room>}, {@code msg:<session>}.
+ * {@code rooms}, {@code sessions}, {@code join:<room>}, {@code msg:<session>}. (A room's message rate is kept on its
+ * row: see {@code SeqAllocator}.)
  */
 public record BucketKey(String value) implements Comparable<BucketKey> {
   private static final String ROOMS = "rooms";
   private static final String SESSIONS = "sessions";
   private static final String JOIN = "join:";
-  private static final String ROOM_MESSAGES = "room-msg:";
   private static final String SESSION_MESSAGES = "msg:";
 
   public BucketKey {
@@ -35,11 +35,6 @@ public record BucketKey(String value) implements Comparable<BucketKey> {
   /** Sessions issued by joining one room. */
   public static BucketKey join(RoomId roomId) {
     return new BucketKey(JOIN + roomId.value());
-  }
-
-  /** Messages sent by all members of one room together. */
-  public static BucketKey roomMessages(RoomId roomId) {
-    return new BucketKey(ROOM_MESSAGES + roomId.value());
   }
 
   /** Messages sent by one session. */
@@ -73,9 +68,6 @@ public record BucketKey(String value) implements Comparable<BucketKey> {
     }
     if (value.startsWith(JOIN)) {
       return Base64Url.isExactly(value.substring(JOIN.length()), RoomId.BYTES);
-    }
-    if (value.startsWith(ROOM_MESSAGES)) {
-      return Base64Url.isExactly(value.substring(ROOM_MESSAGES.length()), RoomId.BYTES);
     }
     if (value.startsWith(SESSION_MESSAGES)) {
       return Base64Url.isExactly(value.substring(SESSION_MESSAGES.length()), SessionId.BYTES);

@@ -25,10 +25,10 @@ import java.util.function.Function;
  * one stored before, or refused (rate limited, room gone).
  *
  * <p>Rules, the same as one envelope at a time: a resend of a (sender, counter) already stored returns the stored
- * message; each message takes a token from its sender's bucket and then from its room's bucket, each one conditional
- * UPDATE whose WHERE clause is the limit (so the database enforces it across nodes); seqs are dense per room. Rows are
- * locked in one global order (sender buckets, room buckets, rooms, each sorted by key) so that batches of two nodes
- * cannot deadlock.
+ * message; each message takes a token from its sender's bucket and then from its room's rate, each one conditional
+ * UPDATE whose WHERE clause is the limit (so the database enforces it across nodes; the room's rate is kept on its row
+ * and taken by the statement that allocates the seqs, {@link SeqAllocator}); seqs are dense per room. Rows are locked
+ * in one global order (sender buckets, then rooms, each sorted by key) so that batches of two nodes cannot deadlock.
  *
  * <p>Storage is capped: a room keeps at most its history limit of messages and its byte cap of envelopes (the oldest
  * go, so a full room stays usable), and while the deployment holds its byte cap new envelopes are refused with
@@ -65,10 +65,6 @@ final class MessageBatch {
   record Item(RoomId roomId, SessionId senderId, Envelope envelope, boolean mayRepeat) {
     BucketKey senderBucket() {
       return BucketKey.sessionMessages(senderId);
-    }
-
-    BucketKey roomBucket() {
-      return BucketKey.roomMessages(roomId);
     }
   }
 
@@ -107,7 +103,6 @@ final class MessageBatch {
       return resolveLater(out);
     }
     open = takeTokens(c, items, open, out, perSender, Item::senderBucket, now);
-    open = takeTokens(c, items, open, out, perRoom, Item::roomBucket, now);
     // Rooms in the order of their IDs' text: the lock order of their rows.
     Map<RoomId, List<Integer>> byRoom = new TreeMap<>(Comparator.comparing(RoomId::value));
     for (int i : open) {
@@ -116,15 +111,29 @@ final class MessageBatch {
     List<Trim> trims = new ArrayList<>();
     try (PreparedStatement insert = c.prepareStatement(INSERT)) {
       for (Map.Entry<RoomId, List<Integer>> room : byRoom.entrySet()) {
+        String roomId = room.getKey().value();
         List<Integer> ids = room.getValue();
-        long bytes = 0;
-        for (int i : ids) {
-          bytes += items.get(i).envelope().storedBytes();
-        }
-        SeqAllocator.Advanced advanced = seqs.advance(c, room.getKey().value(), ids.size(), bytes, now);
+        SeqAllocator.Advanced advanced = seqs.advance(c, roomId, ids.size(), bytes(items, ids), perRoom, now);
         if (advanced == null) {
-          ids.forEach(i -> out[i] = new Refusal(Reason.ROOM_NOT_FOUND));
-          continue;
+          // The room is gone, or its rate does not admit the whole run: as many as it admits go, in arrival order.
+          SeqAllocator.Rate rate = SeqAllocator.rate(c, roomId, perRoom, now);
+          if (rate == null) {
+            ids.forEach(i -> out[i] = new Refusal(Reason.ROOM_NOT_FOUND));
+            continue;
+          }
+          int admitted = Math.min(rate.admits(), ids.size());
+          if (admitted > 0) {
+            advanced = seqs.advance(c, roomId, admitted, bytes(items, ids.subList(0, admitted)), perRoom, now);
+          }
+          if (advanced == null) {
+            admitted = 0; // another node took the room's tokens meanwhile
+          }
+          Refusal limited = Refusal.rateLimited(rate.retryAfter(admitted));
+          ids.subList(admitted, ids.size()).forEach(i -> out[i] = limited);
+          if (advanced == null) {
+            continue;
+          }
+          ids = ids.subList(0, admitted);
         }
         long last = advanced.lastSeq();
         long seq = last - ids.size();
@@ -219,6 +228,14 @@ final class MessageBatch {
     }
     admitted.sort(null);
     return admitted;
+  }
+
+  private static long bytes(List<Item> items, List<Integer> ids) {
+    long bytes = 0;
+    for (int i : ids) {
+      bytes += items.get(i).envelope().storedBytes();
+    }
+    return bytes;
   }
 
   private static void bindInsert(PreparedStatement insert, StoredMessage m) throws SQLException {

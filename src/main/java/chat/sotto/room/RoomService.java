@@ -67,7 +67,6 @@ public class RoomService {
           Credentials owner = sessions.issue(id, true, now);
           em.persist(new Room(id, new SessionId(owner.sessionId()), now));
           limiter.create(BucketKey.join(id), id);
-          limiter.create(BucketKey.roomMessages(id), id);
           return owner;
         });
   }

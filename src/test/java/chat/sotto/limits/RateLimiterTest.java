@@ -128,9 +128,9 @@ class RateLimiterTest {
 
   @Test
   void forgettingARoomDeletesItsBuckets() {
-    create(BucketKey.roomMessages(ROOM_1), ROOM_1);
+    create(BucketKey.sessionMessages(new SessionId("c".repeat(21) + "A")), ROOM_1);
     create(BucketKey.join(ROOM_1), ROOM_1);
-    create(BucketKey.roomMessages(ROOM_2), ROOM_2);
+    create(BucketKey.sessionMessages(new SessionId("d".repeat(21) + "A")), ROOM_2);
     inTransaction(em -> {
       new RateLimiter(em).forgetRoom(ROOM_1);
       return 0L;

@@ -121,6 +121,59 @@ class MessageBatchTest {
   }
 
   @Test
+  void aRoomThatAdmitsPartOfABatchStoresTheEarliestAndRefusesTheRestWithARetryHint() throws SQLException {
+    Limit roomBurstThree = Limit.perSecond(10, 3);
+    Object[] out =
+        store(
+            writer(GENEROUS, roomBurstThree),
+            item(ROOM_A, ALICE, 1),
+            item(ROOM_B, CAROL, 1),
+            item(ROOM_A, BOB, 1),
+            item(ROOM_A, ALICE, 2),
+            item(ROOM_A, BOB, 2),
+            item(ROOM_A, ALICE, 3));
+
+    assertEquals(List.of(1L, 1L, 2L, 3L), seqs(out[0], out[1], out[2], out[3]), "the room's first three, in order");
+    for (int refused : new int[] {4, 5}) {
+      Refusal r = assertInstanceOf(Refusal.class, out[refused]);
+      assertEquals(Reason.RATE_LIMITED, r.reason());
+      assertEquals(100, r.retryAfterMillis(), "the next token is 100 ms away");
+    }
+    assertEquals(List.of(1L, 2L, 3L), storedSeqs(ROOM_A));
+    assertEquals(3, lastSeq(ROOM_A), "only the stored ones took seqs");
+    assertEquals(bytesOfMessages(ROOM_A), storedBytes(ROOM_A), "and only their bytes count");
+  }
+
+  @Test
+  void theMigrationMovesRoomRatesOntoTheRoomRows() throws SQLException {
+    String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").target("4").load().migrate();
+    try (Connection old = DriverManager.getConnection(url, "sa", "")) {
+      MessageFixtures.update(
+          old, "INSERT INTO rooms (id, created_at, last_activity_at, owner_session_id, last_seq) VALUES (?, 0, 0, 'o', 0)", ROOM_A);
+      MessageFixtures.update(old, "INSERT INTO rate_buckets (bucket_key, room_id, tat) VALUES (?, ?, 5)", "room-msg:" + ROOM_A, ROOM_A);
+      MessageFixtures.update(old, "INSERT INTO rate_buckets (bucket_key, room_id, tat) VALUES (?, ?, 5)", "join:" + ROOM_A, ROOM_A);
+    }
+    Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").load().migrate();
+
+    try (Connection upgraded = DriverManager.getConnection(url, "sa", "")) {
+      assertEquals(List.of(0L), longs(upgraded, "SELECT message_tat FROM rooms WHERE id = ?", ROOM_A));
+      assertEquals(
+          List.of(1L), longs(upgraded, "SELECT COUNT(*) FROM rate_buckets WHERE room_id = ?", ROOM_A), "only the join bucket");
+    }
+  }
+
+  @Test
+  void aMessageRecordsTheRoomsActivityToTheMinute() throws SQLException {
+    store(writer(GENEROUS, GENEROUS, NOW), item(ROOM_A, ALICE, 1));
+    assertEquals(NOW, lastActivity(ROOM_A));
+    store(writer(GENEROUS, GENEROUS, NOW + 59_000), item(ROOM_A, ALICE, 2));
+    assertEquals(NOW, lastActivity(ROOM_A), "within the minute: the row's activity (and its index entry) stay");
+    store(writer(GENEROUS, GENEROUS, NOW + 61_000), item(ROOM_A, ALICE, 3));
+    assertEquals(NOW + 61_000, lastActivity(ROOM_A));
+  }
+
+  @Test
   void aDeletedRoomRefusesItsEnvelopesAndTheBatchGoesOnForOtherRooms() throws SQLException {
     MessageFixtures.update(c, "DELETE FROM rate_buckets WHERE room_id = ?", ROOM_A);
     MessageFixtures.update(c, "DELETE FROM rooms WHERE id = ?", ROOM_A);
@@ -277,6 +330,10 @@ class MessageBatchTest {
 
   private long lastSeq(String room) throws SQLException {
     return longs("SELECT last_seq FROM rooms WHERE id = ?", room).get(0);
+  }
+
+  private long lastActivity(String room) throws SQLException {
+    return longs("SELECT last_activity_at FROM rooms WHERE id = ?", room).get(0);
   }
 
   private long storedBytes(String room) throws SQLException {

@@ -13,11 +13,6 @@ final class MessageFixtures {
 
   static void room(Connection c, String roomId) throws SQLException {
     update(c, "INSERT INTO rooms (id, created_at, last_activity_at, owner_session_id, last_seq) VALUES (?, 0, 0, 'o', 0)", roomId);
-    update(
-        c,
-        "INSERT INTO rate_buckets (bucket_key, room_id, tat) VALUES (?, ?, 0)",
-        BucketKey.roomMessages(new RoomId(roomId)).value(),
-        roomId);
   }
 
   static void session(Connection c, String roomId, String sessionId) throws SQLException {
