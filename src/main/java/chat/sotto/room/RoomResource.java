@@ -43,7 +43,7 @@ public class RoomResource {
     RoomId id = RoomId.parse(StrictJson.string(request, "roomId"));
     admission.admit(http, Action.CREATE_ROOM);
     Credentials owner = rooms.create(id);
-    return Response.status(Response.Status.CREATED).entity(owner).build();
+    return Response.status(Response.Status.CREATED).entity(owner.json()).build();
   }
 
   @POST
@@ -52,7 +52,7 @@ public class RoomResource {
     RoomId id = RoomId.parse(roomId);
     admission.admit(http, Action.JOIN_ROOM);
     Credentials member = rooms.join(id);
-    return Response.status(Response.Status.CREATED).entity(member).build();
+    return Response.status(Response.Status.CREATED).entity(member.json()).build();
   }
 
   @DELETE
