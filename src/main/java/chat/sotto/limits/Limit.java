@@ -21,12 +21,12 @@ public record Limit(long intervalMillis, int burst) {
   }
 
   /** The latest TAT that still admits one more action at {@code now}. */
-  long admitsUntil(long now) {
+  public long admitsUntil(long now) {
     return now + (burst - 1) * intervalMillis;
   }
 
   /** How long to wait before an action is admitted, for a bucket whose TAT is {@code tat}. */
-  long retryAfter(long tat, long now) {
+  public long retryAfter(long tat, long now) {
     return Math.max(1, tat - admitsUntil(now));
   }
 }

@@ -115,25 +115,14 @@ final class MessageBatch {
         List<Integer> ids = room.getValue();
         SeqAllocator.Advanced advanced = seqs.advance(c, roomId, ids.size(), bytes(items, ids), perRoom, now);
         if (advanced == null) {
-          // The room is gone, or its rate does not admit the whole run: as many as it admits go, in arrival order.
-          SeqAllocator.Rate rate = SeqAllocator.rate(c, roomId, perRoom, now);
-          if (rate == null) {
-            ids.forEach(i -> out[i] = new Refusal(Reason.ROOM_NOT_FOUND));
+          ids = admitPart(c, roomId, items, ids, out, now);
+          advanced = ids.isEmpty() ? null : seqs.advance(c, roomId, ids.size(), bytes(items, ids), perRoom, now);
+          if (advanced == null) {
+            // another node took the room's tokens meanwhile
+            Refusal limited = Refusal.rateLimited(perRoom.intervalMillis());
+            ids.forEach(i -> out[i] = limited);
             continue;
           }
-          int admitted = Math.min(rate.admits(), ids.size());
-          if (admitted > 0) {
-            advanced = seqs.advance(c, roomId, admitted, bytes(items, ids.subList(0, admitted)), perRoom, now);
-          }
-          if (advanced == null) {
-            admitted = 0; // another node took the room's tokens meanwhile
-          }
-          Refusal limited = Refusal.rateLimited(rate.retryAfter(admitted));
-          ids.subList(admitted, ids.size()).forEach(i -> out[i] = limited);
-          if (advanced == null) {
-            continue;
-          }
-          ids = ids.subList(0, admitted);
         }
         long last = advanced.lastSeq();
         long seq = last - ids.size();
@@ -228,6 +217,21 @@ final class MessageBatch {
     }
     admitted.sort(null);
     return admitted;
+  }
+
+  // The room is gone, or its rate does not admit the whole run: the earliest it admits stay (in arrival order), the
+  // rest are refused here. Returns the ones to store.
+  private List<Integer> admitPart(Connection c, String roomId, List<Item> items, List<Integer> ids, Object[] out, long now)
+      throws SQLException {
+    SeqAllocator.Rate rate = SeqAllocator.rate(c, roomId, perRoom, now);
+    if (rate == null) {
+      ids.forEach(i -> out[i] = new Refusal(Reason.ROOM_NOT_FOUND));
+      return List.of();
+    }
+    int admitted = Math.min(rate.admits(), ids.size());
+    Refusal limited = Refusal.rateLimited(rate.retryAfter(admitted));
+    ids.subList(admitted, ids.size()).forEach(i -> out[i] = limited);
+    return ids.subList(0, admitted);
   }
 
   private static long bytes(List<Item> items, List<Integer> ids) {

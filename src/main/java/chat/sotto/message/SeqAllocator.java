@@ -50,7 +50,7 @@ enum SeqAllocator {
       s.setLong(6, count * limit.intervalMillis());
       s.setString(7, roomId);
       s.setLong(8, now);
-      s.setLong(9, admitsUntil(limit, now) - (count - 1) * limit.intervalMillis());
+      s.setLong(9, limit.admitsUntil(now) - (count - 1) * limit.intervalMillis());
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? new Advanced(rs.getLong(1), rs.getLong(2)) : null;
       }
@@ -67,10 +67,6 @@ enum SeqAllocator {
     }
   }
 
-  private static long admitsUntil(Limit limit, long now) {
-    return now + (limit.burst() - 1) * limit.intervalMillis();
-  }
-
   /** A room after an advance: its last seq and the bytes it stores, this batch's messages included. */
   record Advanced(long lastSeq, long storedBytes) {}
 
@@ -78,13 +74,13 @@ enum SeqAllocator {
   record Rate(long tat, Limit limit, long now) {
     /** How many messages the room admits now. */
     int admits() {
-      long room = admitsUntil(limit, now) - tat;
+      long room = limit.admitsUntil(now) - tat;
       return room < 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, room / limit.intervalMillis() + 1);
     }
 
     /** Milliseconds until one more message is admitted, once {@code taken} more are taken now. */
     long retryAfter(int taken) {
-      return Math.max(1, tat + taken * limit.intervalMillis() - admitsUntil(limit, now));
+      return limit.retryAfter(tat + taken * limit.intervalMillis(), now);
     }
   }
 
