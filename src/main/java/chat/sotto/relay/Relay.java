@@ -3,6 +3,7 @@ package chat.sotto.relay;
 import chat.sotto.common.Failures;
 import chat.sotto.common.Reason;
 import chat.sotto.common.Refusal;
+import chat.sotto.common.Transactions;
 import chat.sotto.message.Envelope;
 import chat.sotto.message.MessageStore;
 import chat.sotto.message.MessageWriter;
@@ -57,6 +58,7 @@ public class Relay {
   private static final long PROFILE_GAP_MILLIS = 1_000;
 
   @Inject SessionStore sessions;
+  @Inject Transactions tx;
   @Inject MessageStore messages;
   @Inject MessageWriter writer;
   @Inject RoomService rooms;
@@ -211,11 +213,17 @@ public class Relay {
       close(socket, CloseCode.AUTH_BUSY);
       return;
     }
-    Participant p;
-    Room room;
+    Admitted a;
     try {
-      p = sessions.authenticate(auth.token());
-      room = rooms.find(p.roomId());
+      // One transaction for the token, the room and the sender's highest counter.
+      a =
+          tx.required(
+              () -> {
+                Participant p = sessions.authenticate(auth.token());
+                Room room = rooms.find(p.roomId());
+                long max = room == null ? 0 : Math.max(p.maxCounter(), messages.highestCounter(p.roomId(), p.id()));
+                return new Admitted(p, room, max);
+              });
     } catch (Refusal r) {
       close(socket, CloseCode.AUTH_FAILED);
       return;
@@ -224,7 +232,7 @@ public class Relay {
       close(socket, CloseCode.UNAVAILABLE);
       return;
     }
-    if (room == null) {
+    if (a.room() == null) {
       close(socket, CloseCode.ROOM_GONE);
       return;
     }
@@ -233,25 +241,25 @@ public class Relay {
       return;
     }
     cancelAuthTimeout(socket);
-    long maxCounter;
-    try {
-      maxCounter = Math.max(p.maxCounter(), messages.highestCounter(p.roomId(), p.id()));
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "authentication unavailable: {0}", e.getClass().getName());
-      close(socket, CloseCode.UNAVAILABLE);
-      return;
-    }
-    Member m = new Member(socket, p, auth.since(), maxCounter, settings.maxQueuedBytes());
+    Participant p = a.participant();
+    Member m = new Member(socket, p, auth.since(), a.maxCounter(), settings.maxQueuedBytes());
     if (!local.add(m, settings.maxConnectionsPerSession())) {
       close(socket, CloseCode.TOO_MANY_CONNECTIONS);
       return;
     }
     socket.getUserProperties().put(MEMBER, m);
     try {
-      long latest = rooms.latestSeq(p.roomId());
-      long oldest = messages.oldestSeq(p.roomId());
-      List<Participant> members = sessions.inRoom(p.roomId());
-      m.send(Frames.welcome(p, maxCounter, room.ownerSessionId(), latest, oldest == 0 ? latest + 1 : oldest, members));
+      // Read after the member is local (a message stored from now on reaches it live), in one transaction.
+      String welcome =
+          tx.required(
+              () -> {
+                long latest = rooms.latestSeq(p.roomId());
+                long oldest = messages.oldestSeq(p.roomId());
+                List<Participant> members = sessions.inRoom(p.roomId());
+                return Frames.welcome(
+                    p, a.maxCounter(), a.room().ownerSessionId(), latest, oldest == 0 ? latest + 1 : oldest, members);
+              });
+      m.send(welcome);
       // Presence first (the cluster's online set now holds this session), then the owner's grace clock stops.
       presence.changed(p.roomId());
       if (p.owner()) {
@@ -425,4 +433,7 @@ public class Relay {
       // the peer is already gone
     }
   }
+
+  /** What one authentication read: the session, its room (null when gone) and the sender's highest counter. */
+  private record Admitted(Participant participant, Room room, long maxCounter) {}
 }

@@ -200,8 +200,9 @@ public class RoomService {
         });
   }
 
+  // COUNT(*) without a condition: H2 answers it from the table's row count instead of a scan of its index.
   private long countRooms() {
-    return em.createQuery("SELECT COUNT(r) FROM Room r", Long.class).getSingleResult();
+    return ((Number) em.createNativeQuery("SELECT COUNT(*) FROM rooms").getSingleResult()).longValue();
   }
 
   private void withRoom(RoomId roomId, Consumer<Room> change) {
