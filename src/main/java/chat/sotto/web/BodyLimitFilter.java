@@ -1,5 +1,6 @@
 package chat.sotto.web;
 
+import chat.sotto.common.JsonError;
 import chat.sotto.common.Reason;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;

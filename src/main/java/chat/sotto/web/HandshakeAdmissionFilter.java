@@ -2,6 +2,7 @@ package chat.sotto.web;
 
 import chat.sotto.admission.Admission;
 import chat.sotto.admission.ClientLimiter.Action;
+import chat.sotto.common.JsonError;
 import chat.sotto.common.Reason;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
