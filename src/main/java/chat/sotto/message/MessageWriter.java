@@ -4,6 +4,7 @@ import chat.sotto.common.Refusal;
 import chat.sotto.common.Transactions;
 import chat.sotto.limits.CapsSettings;
 import chat.sotto.limits.DeploymentUsage;
+import chat.sotto.metrics.RelayMetrics;
 import chat.sotto.room.RoomId;
 import chat.sotto.session.SessionId;
 import jakarta.annotation.PostConstruct;
@@ -62,6 +63,7 @@ public class MessageWriter {
   @Inject DeploymentUsage usage;
   @Inject Clock clock;
   @Inject Instance<ReportScope> scope;
+  @Inject RelayMetrics metrics;
 
   private volatile boolean running;
   private volatile SeqAllocator seqs;
@@ -100,10 +102,21 @@ public class MessageWriter {
     }
   }
 
+  /** Envelopes waiting for the writers now. */
+  int queued() {
+    int n = 0;
+    for (Shard shard : shards) {
+      n += shard.queue.size();
+    }
+    return n;
+  }
+
   private void write(List<Pending> batch) {
     Object[] outcomes;
     try {
+      long began = System.nanoTime();
       outcomes = tx.required(() -> storeInTransaction(batch));
+      metrics.batchStored(batch.size(), newlyStored(outcomes), System.nanoTime() - began);
     } catch (RuntimeException e) {
       if (batch.size() > 1 && worthRetryingAlone(e)) {
         // A conflict (a resend racing on another node, a deadlock) fails the whole batch: each envelope alone then.
@@ -145,6 +158,16 @@ public class MessageWriter {
     } catch (SQLException e) {
       throw new PersistenceException("could not store a batch", e);
     }
+  }
+
+  private static int newlyStored(Object[] outcomes) {
+    int n = 0;
+    for (Object o : outcomes) {
+      if (o instanceof Stored s && !s.duplicate()) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private static void report(Outcome outcome, Object result) {

@@ -116,6 +116,16 @@ final class RoomQueues<T> {
     }
   }
 
+  /** Items waiting now. */
+  int size() {
+    lock.lock();
+    try {
+      return items;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Empties the queues (the writer stops) and returns what waited. */
   void drainTo(List<T> out) {
     lock.lock();

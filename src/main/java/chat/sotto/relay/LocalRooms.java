@@ -1,8 +1,10 @@
 package chat.sotto.relay;
 
+import chat.sotto.metrics.RelayMetrics;
 import chat.sotto.room.RoomId;
 import chat.sotto.session.SessionId;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,6 +21,8 @@ import java.util.function.Consumer;
 public class LocalRooms {
   private final ConcurrentHashMap<RoomId, LocalRoom> rooms = new ConcurrentHashMap<>();
 
+  @Inject RelayMetrics metrics;
+
   /** Adds a connection, unless its session already has {@code maxPerSession} here; then it returns false. */
   boolean add(Member m, int maxPerSession) {
     boolean[] added = {false};
@@ -32,6 +36,9 @@ public class LocalRooms {
           }
           return r.members.isEmpty() ? null : r;
         });
+    if (added[0]) {
+      metrics.joined();
+    }
     return added[0];
   }
 
@@ -95,6 +102,11 @@ public class LocalRooms {
   /** Rooms with at least one connection on this node. */
   Set<RoomId> roomIds() {
     return Set.copyOf(rooms.keySet());
+  }
+
+  /** Rooms with at least one connection on this node: their number. */
+  int roomCount() {
+    return rooms.size();
   }
 
   /** Runs {@code action} for every connection of this node. */

@@ -1,10 +1,10 @@
 package chat.sotto.relay;
 
 import chat.sotto.limits.Limit;
+import chat.sotto.metrics.RelayMetrics;
 import chat.sotto.room.RoomId;
 import chat.sotto.session.Participant;
 import chat.sotto.session.SessionId;
-import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.Session;
 import java.io.IOException;
@@ -27,6 +27,7 @@ final class Member implements Outbox.Transport {
 
   private final Outbox outbox;
   private final int heldBudget;
+  private final RelayMetrics metrics;
 
   private boolean replaying = true;
   private final List<Held> held = new ArrayList<>();
@@ -46,7 +47,7 @@ final class Member implements Outbox.Transport {
   private long highestCounter;
 
   // Keeps only what it needs of the session (never the entity, which would keep its persistence context alive).
-  Member(Session socket, Participant participant, long since, long maxCounter, int budgetChars) {
+  Member(Session socket, Participant participant, long since, long maxCounter, int budgetChars, RelayMetrics metrics) {
     this.deliveredUpTo = since;
     this.highestCounter = maxCounter;
     this.socket = socket;
@@ -55,6 +56,7 @@ final class Member implements Outbox.Transport {
     this.owner = participant.owner();
     this.outbox = new Outbox(this, budgetChars);
     this.heldBudget = budgetChars / 4;
+    this.metrics = metrics;
   }
 
   /** Queues a frame that is not a stored chat message. */
@@ -69,6 +71,7 @@ final class Member implements Outbox.Transport {
     synchronized (this) {
       deliveredUpTo = Math.max(deliveredUpTo, seq);
     }
+    metrics.delivered();
     send(frame);
   }
 
@@ -94,6 +97,7 @@ final class Member implements Outbox.Transport {
         return;
       }
     }
+    metrics.delivered();
     send(frame);
   }
 
@@ -135,6 +139,7 @@ final class Member implements Outbox.Transport {
       release.removeIf(h -> h.seq <= upTo);
     }
     release.sort((a, b) -> Long.compare(a.seq, b.seq));
+    metrics.delivered(release.size());
     release.forEach(h -> send(h.frame));
     return true;
   }
@@ -151,6 +156,11 @@ final class Member implements Outbox.Transport {
 
   boolean closed() {
     return outbox.closed();
+  }
+
+  /** Bytes queued for this connection, the write in flight included (frames are ASCII: a char is a byte). */
+  int queuedBytes() {
+    return outbox.budget() - outbox.free();
   }
 
   /** Lets go of the connection's queue and held messages if its write is stuck (see {@link StuckWrites}). */
@@ -235,9 +245,10 @@ final class Member implements Outbox.Transport {
   }
 
   @Override
-  public void close(CloseReason reason) {
+  public void close(CloseCode code) {
+    metrics.closed(code.code(), code);
     try {
-      socket.close(reason);
+      socket.close(code.reason());
     } catch (IOException | RuntimeException e) {
       // already closed by the peer
     }

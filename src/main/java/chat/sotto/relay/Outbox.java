@@ -1,6 +1,5 @@
 package chat.sotto.relay;
 
-import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import java.util.ArrayDeque;
@@ -21,8 +20,8 @@ final class Outbox {
     /** Starts writing one text message; {@code done} is called once, possibly before this returns. */
     void send(String text, SendHandler done);
 
-    /** Closes the connection (it need not wait for a write in progress). */
-    void close(CloseReason reason);
+    /** Closes the connection with {@code code} (it need not wait for a write in progress). */
+    void close(CloseCode code);
   }
 
   private final Transport transport;
@@ -121,7 +120,7 @@ final class Outbox {
         return;
       }
     }
-    transport.close(code.reason());
+    transport.close(code);
   }
 
   /** The connection is closed (by the peer or by us): nothing more is sent, and queued frames are let go. */
@@ -226,7 +225,7 @@ final class Outbox {
       }
     }
     if (close != null) {
-      transport.close(close.reason());
+      transport.close(close);
       return false;
     }
     synchronized (this) {

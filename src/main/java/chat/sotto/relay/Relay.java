@@ -9,6 +9,8 @@ import chat.sotto.message.MessageStore;
 import chat.sotto.message.MessageWriter;
 import chat.sotto.message.Stored;
 import chat.sotto.message.StoredMessage;
+import chat.sotto.metrics.Edge;
+import chat.sotto.metrics.RelayMetrics;
 import chat.sotto.room.MemberLeft;
 import chat.sotto.room.Room;
 import chat.sotto.room.RoomDeleted;
@@ -69,6 +71,7 @@ public class Relay {
   @Inject MessageSettings messageSettings;
   @Inject Clock clock;
   @Inject StuckWrites stuckWrites;
+  @Inject RelayMetrics metrics;
 
   @Resource ManagedScheduledExecutorService scheduler;
   @Resource ManagedThreadFactory threads;
@@ -242,7 +245,7 @@ public class Relay {
     }
     cancelAuthTimeout(socket);
     Participant p = a.participant();
-    Member m = new Member(socket, p, auth.since(), a.maxCounter(), settings.maxQueuedBytes());
+    Member m = new Member(socket, p, auth.since(), a.maxCounter(), settings.maxQueuedBytes(), metrics);
     if (!local.add(m, settings.maxConnectionsPerSession())) {
       close(socket, CloseCode.TOO_MANY_CONNECTIONS);
       return;
@@ -327,6 +330,7 @@ public class Relay {
     // (the same rates) stays the authority across nodes.
     long wait = local.admit(m, clock.millis(), envelope.storedBytes(), chatRates);
     if (wait > 0) {
+      metrics.refused(Edge.WEBSOCKET, Reason.RATE_LIMITED);
       if (m.refusedTooOften(REFUSALS, clock.millis())) {
         m.closeNow(CloseCode.RATE_LIMIT_IGNORED);
       } else {
@@ -403,6 +407,7 @@ public class Relay {
   }
 
   private void refuse(Member m, Envelope envelope, Refusal refusal) {
+    metrics.refused(Edge.WEBSOCKET, refusal.reason());
     if (refusal.reason() == Reason.ROOM_NOT_FOUND) {
       m.send(Frames.GONE);
       m.closeAfterDrain(CloseCode.ROOM_GONE);
@@ -426,7 +431,8 @@ public class Relay {
     return (Member) socket.getUserProperties().get(MEMBER);
   }
 
-  private static void close(Session socket, CloseCode code) {
+  private void close(Session socket, CloseCode code) {
+    metrics.closed(code.code(), code);
     try {
       socket.close(code.reason());
     } catch (IOException | RuntimeException e) {

@@ -2,6 +2,8 @@ package chat.sotto.web;
 
 import chat.sotto.common.JsonError;
 import chat.sotto.common.Reason;
+import chat.sotto.metrics.Edge;
+import chat.sotto.metrics.RelayMetrics;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -36,6 +38,8 @@ public class BodyLimitFilter extends HttpFilter {
   @ConfigProperty(name = "sotto.http.max-body-bytes", defaultValue = "16384")
   int maxBodyBytes;
 
+  @Inject RelayMetrics metrics;
+
   @Override
   protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
@@ -59,7 +63,8 @@ public class BodyLimitFilter extends HttpFilter {
     chain.doFilter(new BufferedBody(request, body), response);
   }
 
-  private static void refuse(HttpServletResponse response) throws IOException {
+  private void refuse(HttpServletResponse response) throws IOException {
+    metrics.refused(Edge.REST, Reason.TOO_LARGE);
     // Closing is the only way not to read the rest: keeping the connection would mean draining the whole body.
     response.setHeader("Connection", "close");
     JsonError.write(response, Reason.TOO_LARGE);

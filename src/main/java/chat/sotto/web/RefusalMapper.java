@@ -2,6 +2,9 @@ package chat.sotto.web;
 
 import chat.sotto.common.Reason;
 import chat.sotto.common.Refusal;
+import chat.sotto.metrics.Edge;
+import chat.sotto.metrics.RelayMetrics;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -9,8 +12,11 @@ import jakarta.ws.rs.ext.Provider;
 /** A refusal becomes its status and JSON body; a rate limit also says when to retry. */
 @Provider
 public class RefusalMapper implements ExceptionMapper<Refusal> {
+  @Inject RelayMetrics metrics;
+
   @Override
   public Response toResponse(Refusal refusal) {
+    metrics.refused(Edge.REST, refusal.reason());
     Response response = ErrorBody.of(refusal.reason());
     if (refusal.reason() != Reason.RATE_LIMITED) {
       return response;

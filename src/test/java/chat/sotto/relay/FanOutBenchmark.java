@@ -3,6 +3,7 @@ package chat.sotto.relay;
 import chat.sotto.message.Envelope;
 import chat.sotto.message.StoredMessage;
 import chat.sotto.message.StoredMessages;
+import chat.sotto.metrics.RelayMetrics;
 import chat.sotto.room.RoomId;
 import chat.sotto.session.Participant;
 import chat.sotto.session.SessionId;
@@ -48,6 +49,7 @@ public class FanOutBenchmark {
 
   private final LocalRooms rooms = new LocalRooms();
   private final InProcessBus bus = new InProcessBus();
+  private final RelayMetrics metrics = new RelayMetrics();
   private StoredMessage stored;
   private RoomId roomId;
   private long seq;
@@ -60,9 +62,10 @@ public class FanOutBenchmark {
     Envelope e = new Envelope(123456, FramesBenchmark.base64(random, 12), FramesBenchmark.base64(random, 300));
     stored = StoredMessages.of(roomId, 42, SessionId.random(), e, 1_700_000_000_000L);
     bus.local = rooms;
+    rooms.metrics = metrics;
     for (int i = 0; i < members; i++) {
       Participant p = new Participant(SessionId.random(), roomId, SessionToken.random(), i == 0, i);
-      Member m = new Member(instantSocket(), p, 0, 0, 1 << 20);
+      Member m = new Member(instantSocket(), p, 0, 0, 1 << 20, metrics);
       m.replayDone(0);
       rooms.add(m, Integer.MAX_VALUE);
     }

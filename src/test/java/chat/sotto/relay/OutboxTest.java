@@ -32,8 +32,8 @@ class OutboxTest {
     }
 
     @Override
-    public void close(CloseReason reason) {
-      closed = reason;
+    public void close(CloseCode code) {
+      closed = code.reason();
     }
 
     /** The client reads the message being written. */
