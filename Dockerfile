@@ -4,6 +4,8 @@
 #     -e KEYSTORE_LOCATION=/etc/sotto/key.p12 -v /path/key.p12:/etc/sotto/key.p12:ro sotto
 # It serves HTTPS only (plain HTTP is redirected to https://host/) and refuses to start without a KEYSTORE_PASSWORD of
 # its own: it is not a development server (no SOTTO_DEVELOPMENT), and the server.xml default is public.
+# /metrics stays off unless the operator passes a secret: -e SOTTO_METRICS_TOKEN=... (README, "Metrics"); the image
+# carries none.
 # Build stage: the WAR and the JDBC drivers, from the same pom as development.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src

@@ -71,6 +71,18 @@ class ProductionServerIT {
       assertTrue(page.body().contains(LANDING));
       assertTrue(page.headers().firstValue("Strict-Transport-Security").orElse("").startsWith("max-age="));
       assertFalse(log(node).contains("localConnector"), "no local JMX connector in production");
+
+      // No metrics secret in the image: /metrics answers exactly as a path that does not exist, secret or not.
+      HttpResponse<String> unknown = get(HTTPS.resolve("no-such-page"));
+      for (HttpResponse<String> metrics :
+          List.of(get(HTTPS.resolve("metrics")), get(HTTPS.resolve("metrics"), "Bearer " + Api.random(30)))) {
+        assertEquals(404, metrics.statusCode());
+        assertEquals(unknown.statusCode(), metrics.statusCode());
+        assertEquals(unknown.body(), metrics.body());
+        assertEquals(unknown.headers().firstValue("Content-Type"), metrics.headers().firstValue("Content-Type"));
+        assertEquals(unknown.headers().firstValue("Cache-Control"), metrics.headers().firstValue("Cache-Control"));
+        assertFalse(metrics.headers().firstValue("WWW-Authenticate").isPresent());
+      }
     }
   }
 
@@ -119,9 +131,16 @@ class ProductionServerIT {
   }
 
   private static HttpResponse<String> get(URI uri) {
+    return get(uri, null);
+  }
+
+  private static HttpResponse<String> get(URI uri, String authorization) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
     try {
-      return CLIENT.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new AssertionError("request failed: " + uri, e);
     } catch (InterruptedException e) {

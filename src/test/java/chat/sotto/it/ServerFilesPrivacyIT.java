@@ -37,7 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * connection reset while the server writes to it, and resends that collide in the database (on PostgreSQL a unique
  * violation, which PostgreSQL logs with its key unless told not to). Then every file under the server's folder (logs,
  * FFDC, trace, workarea) and, on PostgreSQL, the database's log must hold neither that address, nor the address it
- * claimed in X-Forwarded-For, nor the room ID, session IDs or tokens it used.
+ * claimed in X-Forwarded-For, nor the room ID, session IDs or tokens it used, nor the wrong secret it presented to
+ * {@code /metrics}.
  */
 @ExtendWith(ArquillianExtension.class)
 class ServerFilesPrivacyIT {
@@ -61,6 +62,8 @@ class ServerFilesPrivacyIT {
     secrets.add(new FileScan.Secret("client address", CLIENT));
     secrets.add(new FileScan.Secret("forwarded client address", FORWARDED));
     secrets.add(new FileScan.Secret("room ID", room));
+    String metricsGuess = Api.random(30);
+    secrets.add(new FileScan.Secret("secret presented to /metrics", metricsGuess));
     for (Api.Session s : List.of(owner, member)) {
       secrets.add(new FileScan.Secret("session ID", s.sessionId()));
       secrets.add(new FileScan.Secret("token", s.token()));
@@ -68,7 +71,7 @@ class ServerFilesPrivacyIT {
 
     // The owner stays connected throughout (a room whose owner is away past the grace period is deleted).
     try (RelayClient present = RelayClient.connect(owner, 0)) {
-      drive(client, room, owner, member);
+      drive(client, room, owner, member, metricsGuess);
     }
 
     List<Path> files = new ArrayList<>();
@@ -84,13 +87,17 @@ class ServerFilesPrivacyIT {
     } while (System.nanoTime() < deadline);
   }
 
-  private static void drive(InetAddress client, String room, Api.Session owner, Api.Session member)
-      throws Exception {
+  private static void drive(
+      InetAddress client, String room, Api.Session owner, Api.Session member, String metricsGuess) throws Exception {
     tls12Handshake(client);
     assertEquals(413, oversizedBody(client));
     int status = rawRequest(client, "GET /api/rooms/" + room + "/messages HTTP/1.1\r\nHost: localhost\r\n"
         + "X-Forwarded-For: " + FORWARDED + "\r\nAuthorization: Bearer " + Api.random(32) + "\r\nConnection: close\r\n\r\n");
     assertEquals(401, status, "a forged token is refused");
+    int metrics = rawRequest(client, "GET /metrics HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: " + FORWARDED
+        + "\r\nAuthorization: Bearer " + metricsGuess + "\r\nConnection: close\r\n\r\n");
+    // 401 where the operator set a metrics secret (the H2 run), 404 where not (the PostgreSQL run)
+    assertTrue(metrics == 401 || metrics == 404, "a wrong metrics secret is refused: " + metrics);
     malformedFrames(client, member);
     resetWhileTheServerWrites(client, owner, member);
     collidingResends(owner);
