@@ -96,9 +96,11 @@ public class RelayMetrics {
         "Chat message frames queued for members of this node (live and history replay).",
         deliveries.sum());
     out.counter("sotto_messages_stored_total", "Chat messages stored (resends of stored ones excluded).", stored.sum());
+    // causes of two enums may share a name (Reason.UNAVAILABLE, CloseCode.UNAVAILABLE): one series each label set
     Map<List<String>, Long> refused = sorted();
     refusals.forEach(
-        (edge, byReason) -> byReason.forEach((reason, n) -> refused.merge(List.of(edge.label(), label(reason)), n.sum(), Long::sum)));
+        (edge, byReason) ->
+            byReason.forEach((reason, n) -> refused.merge(List.of(edge.label(), label(reason)), n.sum(), Long::sum)));
     out.counter(
         "sotto_refusals_total",
         "Requests and frames refused on purpose, by edge and reason.",
