@@ -8,7 +8,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Idle capacity: N authenticated connections in rooms of {@code --members}, kept alive with pings as browsers do,
- * and what each costs the server: live heap (after a full collection) and RSS, before and after, divided by N.
+ * and what each costs the server: live heap (after a full collection) and RSS, before and after, divided by N. With
+ * {@code --floor} the same connections are held on Liberty's bare endpoint (no REST, no pings): the transport's own
+ * cost per connection.
  */
 final class IdleRun {
   private IdleRun() {}
@@ -43,7 +45,10 @@ final class IdleRun {
     try (Sockets sockets = new Sockets(o)) {
       BenchApi api = new BenchApi(sockets.rest(), o.target, o.parallelism);
       long setupStart = System.nanoTime();
-      List<List<BenchApi.Session>> sessions = api.populate(rooms, o.members, LoadGenerator.setupTimeout(o));
+      List<List<BenchApi.Session>> sessions =
+          o.floor
+              ? MessageRun.floorSessions(rooms, o.members)
+              : api.populate(rooms, o.members, LoadGenerator.setupTimeout(o));
       report.put("setupRestSeconds", (System.nanoTime() - setupStart) / 1e9).put("setupRetries", api.retries());
       List<Connection> all = new ArrayList<>();
       for (List<BenchApi.Session> room : sessions) {
@@ -62,7 +67,10 @@ final class IdleRun {
             .put("openError", opened.firstError())
             .put("openSeconds", opened.seconds())
             .put("opensPerSecond", opened.welcomed() / opened.seconds());
-        keepAlive(pinger, all, o.pingSeconds);
+        if (!o.floor) {
+          // The floor has no ping: a frame would be broadcast to the room, not answered.
+          keepAlive(pinger, all, o.pingSeconds);
+        }
         long start = System.nanoTime();
         Window window = Window.at(start, probe);
         window.end(start + (long) (o.holdSeconds * 1e9), report);

@@ -92,7 +92,7 @@ final class MessageRun {
   }
 
   // The floor endpoint has no REST API: a room and a member are names in the auth frame's token.
-  private static List<List<BenchApi.Session>> floorSessions(int rooms, int members) {
+  static List<List<BenchApi.Session>> floorSessions(int rooms, int members) {
     List<List<BenchApi.Session>> all = new ArrayList<>();
     for (int r = 0; r < rooms; r++) {
       List<BenchApi.Session> room = new ArrayList<>();
