@@ -61,6 +61,14 @@ public final class Database {
   }
 
   /** Rows that still mention a room, in every table that has room data. */
+  /** Which tables hold rows of a room, for a failure's message. */
+  public static String rowsOfRoomByTable(String roomId) {
+    return "rooms=" + count("SELECT COUNT(*) FROM rooms WHERE id = ?", roomId)
+        + " sessions=" + count("SELECT COUNT(*) FROM sessions WHERE room_id = ?", roomId)
+        + " messages=" + count("SELECT COUNT(*) FROM messages WHERE room_id = ?", roomId)
+        + " rate_buckets=" + count("SELECT COUNT(*) FROM rate_buckets WHERE room_id = ?", roomId);
+  }
+
   public static long rowsOfRoom(String roomId) {
     return count("SELECT COUNT(*) FROM rooms WHERE id = ?", roomId)
         + count("SELECT COUNT(*) FROM sessions WHERE room_id = ?", roomId)

@@ -93,7 +93,10 @@ class DeletionRaceIT {
     for (Future<?> f : work) {
       f.get();
     }
-    assertEquals(0, Database.rowsOfRoom(room), "round " + round + ": rows of the closed room after " + sent + " frames");
+    assertEquals(
+        0,
+        Database.rowsOfRoom(room),
+        () -> "round " + round + ": rows of the closed room after " + sent + " frames: " + Database.rowsOfRoomByTable(room));
     assertEquals(404, Api.join(room).statusCode());
     for (Api.Session s : members) {
       int status = Api.get("api/rooms/" + room + "/messages", s.token()).statusCode();
