@@ -55,6 +55,7 @@ function harness({ since = () => 0 } = {}) {
     onAuthRefused: () => { events.refused += 1; },
     onGone: () => { events.gone += 1; },
     onSessionEnded: () => { events.ended += 1; },
+    onRemoved: () => { events.removed = (events.removed ?? 0) + 1; },
     WebSocketImpl: FakeSocket,
     timers: clock,
     now: () => clock.now,
@@ -286,6 +287,37 @@ test('close 4001 (this session left the room) stops without reconnecting', () =>
   assert.equal(events.ended, 1);
   assert.equal(events.refused, 0);
   assert.equal(sockets.length, 1);
+});
+
+test('close 4003 (the owner removed this session) stops without reconnecting', () => {
+  const { connection, sockets, clock, events, last } = harness();
+  connection.start();
+  last().open();
+  last().receive(WELCOME);
+  last().drop(4003);
+  clock.advance(60000);
+  assert.equal(events.removed, 1);
+  assert.equal(events.refused, 0);
+  assert.equal(sockets.length, 1);
+  assert.equal(connection.status, Status.STOPPED);
+});
+
+test('a knocking session waits without sending chat, and reconnects at once when admitted (4100)', () => {
+  const { connection, sockets, events, last } = harness();
+  connection.start();
+  last().open();
+  connection.enqueue(1, msg(1), { text: 'hi' });
+  last().receive({ t: 'waiting', sessionId: ALICE });
+  assert.equal(connection.status, Status.WAITING);
+  assert.deepEqual(last().sent, [{ t: 'auth', token: 'T', since: 0 }]);
+  assert.equal(events.frames.at(-1).t, 'waiting');
+  last().receive({ t: 'admitted' });
+  last().drop(4100);
+  assert.equal(sockets.length, 2);
+  last().open();
+  last().receive(WELCOME);
+  assert.equal(connection.status, Status.CONNECTED);
+  assert.deepEqual(last().sent.slice(1), [msg(1)]);
 });
 
 test('pings periodically and reconnects when the server falls silent', () => {

@@ -83,6 +83,27 @@ export function createApi(fetchImpl = (...args) => globalThis.fetch(...args)) {
     async leave(token, { keepalive = false } = {}) {
       await call('DELETE', '/api/sessions/current', { token, keepalive });
     },
+    /** The owner changes the room's settings: `{ locked?, knock? }` → `{ locked, knock, sealed }`. */
+    async updateRoom(roomId, token, settings) {
+      const json = await call('PATCH', room(roomId), { token, body: settings });
+      if (!json || typeof json.locked !== 'boolean' || typeof json.knock !== 'boolean'
+        || typeof json.sealed !== 'boolean') {
+        throw new ApiError(502, 'bad_response', 'The server answered in an unexpected way.');
+      }
+      return { locked: json.locked, knock: json.knock, sealed: json.sealed };
+    },
+    /** The owner lets a knocking session in. */
+    async admit(roomId, token, sessionId) {
+      await call('POST', `${room(roomId)}/members/${encodeURIComponent(sessionId)}/admit`, { token });
+    },
+    /** The owner removes a member (or refuses a knocking session). */
+    async removeMember(roomId, token, sessionId) {
+      await call('DELETE', `${room(roomId)}/members/${encodeURIComponent(sessionId)}`, { token });
+    },
+    /** The owner hands the room to another member. */
+    async handOwnership(roomId, token, sessionId) {
+      await call('POST', `${room(roomId)}/owner`, { token, body: { sessionId } });
+    },
     /** ICE servers (with fresh TURN credentials) and call limits for this member's calls. */
     async ice(token) {
       const config = parseIceConfig(await call('GET', '/api/ice', { token }));

@@ -20,12 +20,17 @@ import { createGoneView } from './views/gone.js';
 import { createLandingView } from './views/landing.js';
 import { createMessageList } from './views/messages.js';
 import { createNotice } from './views/notice.js';
+import { createMemberDialog } from './views/member-dialog.js';
+import { createOwnerControls } from './views/owner-controls.js';
 import { createParticipantList } from './views/participants.js';
 import { createRoomBar } from './views/room-bar.js';
+import { createWaitingView } from './views/waiting.js';
+import { createKeyStore } from './trust/member-keys.js';
 
 const api = createApi();
 const store = new SessionStore();
 const tabs = createTabSessions();
+const keyStore = createKeyStore();
 const roomSection = byId('room');
 let room = null;
 let focusOnEnter = false;
@@ -43,7 +48,19 @@ const ui = {
     onLeaveNoTrace: () => leaveNoTrace(),
   }),
   messages: createMessageList({ onLoadEarlier: () => room?.loadEarlier() }),
-  participants: createParticipantList(),
+  participants: createParticipantList({ onOpen: (id) => room?.openMember(id) }),
+  members: createMemberDialog({
+    onVerified: (id, verified) => room?.setVerified(id, verified),
+    onRemove: (id) => room?.removeMember(id),
+    onMakeOwner: (id) => room?.handOwnership(id),
+  }),
+  owner: createOwnerControls({
+    onLock: (locked) => room?.updateSettings({ locked }),
+    onKnock: (knock) => room?.updateSettings({ knock }),
+    onAdmit: (id) => room?.admit(id),
+    onRefuse: (id) => room?.refuse(id),
+  }),
+  waiting: createWaitingView(),
   composer: createComposer({
     maxChars: MAX_TEXT_CHARS,
     onSend: async (text) => (room ? room.send(text) : false),
@@ -113,9 +130,14 @@ function enterRoom(codeBytes, nick = '') {
   ui.participants.render([]);
   ui.composer.clear();
   ui.call.reset();
+  ui.members.close();
+  ui.owner.setOwner(false);
+  ui.owner.setSettings({ locked: false, knock: false, sealed: false });
+  ui.owner.setKnocks([]);
+  ui.waiting.hide();
   roomSection.hidden = false;
   room = new Room({
-    codeBytes, api, store, ui, nick, tabs,
+    codeBytes, api, store, ui, nick, tabs, keyStore,
     onGone: showGone,
     onExit: (message) => showLanding(message),
   });

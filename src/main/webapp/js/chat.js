@@ -33,12 +33,14 @@ export class ChatState {
 
   /**
    * Records a stored chat message. `body` is the opened plaintext, or null when it failed to open.
+   * `late`: the frame was held back unopened (its seq already marked seen) and can be opened now.
    * Returns the message when it is new and shown; null for a known seq, an unreadable envelope,
    * or a replay of an envelope (from, c) already accepted.
    */
-  receive(frame, body) {
+  receive(frame, body, { late = false } = {}) {
     const { seq, from, c, at } = frame;
-    if (this.seen.has(seq)) return null;
+    // late: a frame held back (its key came later) whose seq was marked seen when it arrived.
+    if (this.seen.has(seq) && !(late && !this.messages.has(seq))) return null;
     this.markSeen(seq);
     if (!body) return null;
     const key = `${from}:${c}`;
@@ -107,6 +109,12 @@ export class ChatState {
   }
 
   // ---- people ----
+
+  /** Whether a profile with this counter is not older than the last applied one of that sender. */
+  acceptsProfile(from, c) {
+    const known = this.profiles.get(from);
+    return !known || c >= known.c;
+  }
 
   /** Applies a profile when its counter is not older than the last applied one of that sender. */
   applyProfile(from, c, nick) {

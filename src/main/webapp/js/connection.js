@@ -13,11 +13,16 @@ export const Status = Object.freeze({
   CONNECTED: 'connected',
   RECONNECTING: 'reconnecting',
   STOPPED: 'stopped',
+  WAITING: 'waiting',
 });
 
 const OPEN = 1;
 export const CLOSE_POLICY = 1008;
 export const CLOSE_SESSION_ENDED = 4001;
+/** The owner removed this session from the room (or refused its knock). */
+export const CLOSE_REMOVED = 4003;
+/** The owner admitted this knocking session: reconnect at once for the welcome. */
+export const CLOSE_ADMITTED = 4100;
 /** This session already has the most sockets open (other tabs): wait the longest backoff before each retry. */
 export const CLOSE_TOO_MANY_CONNECTIONS = 4029;
 export const CLOSE_ROOM_DELETED = 4404;
@@ -39,14 +44,15 @@ export class Connection {
    * @param {() => void} [o.onAuthRefused]  close 1008: the token was refused; the connection stops
    * @param {() => void} [o.onGone]  `gone` frame or close 4404; the connection stops
    * @param {() => void} [o.onSessionEnded]  close 4001: this session left the room (e.g. in another tab)
+   * @param {() => void} [o.onRemoved]  close 4003: the owner removed this session; the connection stops
    */
   constructor({
     url, auth, onFrame, onStatus = () => {}, onAuthRefused = () => {}, onGone = () => {}, onSessionEnded = () => {},
-    WebSocketImpl = globalThis.WebSocket, timers = globalThis, random = Math.random, now = Date.now,
+    onRemoved = () => {}, WebSocketImpl = globalThis.WebSocket, timers = globalThis, random = Math.random, now = Date.now,
     pingIntervalMs = 20000, baseBackoffMs = 500, maxBackoffMs = 10000, ackTimeoutMs = 10000,
   }) {
     Object.assign(this, {
-      url, auth, onFrame, onStatus, onAuthRefused, onGone, onSessionEnded, WebSocketImpl, timers, random, now,
+      url, auth, onFrame, onStatus, onAuthRefused, onGone, onSessionEnded, onRemoved, WebSocketImpl, timers, random, now,
       pingIntervalMs, baseBackoffMs, maxBackoffMs, ackTimeoutMs,
     });
     this.outbox = new Map(); // c -> { c, frame, meta }, oldest first
@@ -208,6 +214,15 @@ export class Connection {
       this.pump();
       return;
     }
+    if (frame.t === 'waiting') {
+      // A knocking session: connected, but nothing of the room (and no chat) until the owner admits it.
+      this.everConnected = true;
+      this.attempt = 0;
+      this.setStatus(Status.WAITING);
+      this.startPing();
+      this.onFrame(frame);
+      return;
+    }
     if (frame.t === 'ack') {
       this.outbox.delete(frame.c);
       if (this.inFlight === frame.c) this.settle();
@@ -228,7 +243,12 @@ export class Connection {
     if (code === CLOSE_ROOM_DELETED) this.finish(this.onGone);
     else if (code === CLOSE_POLICY) this.finish(this.onAuthRefused);
     else if (code === CLOSE_SESSION_ENDED) this.finish(this.onSessionEnded);
-    else {
+    else if (code === CLOSE_REMOVED) this.finish(this.onRemoved);
+    else if (code === CLOSE_ADMITTED) {
+      this.attempt = 0;
+      this.setStatus(Status.CONNECTING);
+      this.connect();
+    } else {
       this.setStatus(this.everConnected ? Status.RECONNECTING : Status.CONNECTING);
       // Too many sockets of this session (other tabs): one may close soon, but retrying fast cannot help.
       if (code === CLOSE_TOO_MANY_CONNECTIONS) this.attempt = 30;

@@ -9,12 +9,19 @@ import { Connection, socketUrl } from './connection.js';
 import { deriveRoomId, deriveRoomKey } from './crypto.js';
 import { cleanNickname, randomNickname } from './nickname.js';
 import {
-  EnvelopeTooLargeError, MAX_TEXT_CHARS, openChat, openProfile, sealChat, sealProfile, typingFrame,
+  EnvelopeTooLargeError, MAX_TEXT_CHARS, openChat, openProfile, sealChat, sealHandover, sealKnock, sealProfile,
+  typingFrame,
 } from './protocol.js';
 import { formatCode } from './roomcode.js';
+import { createMemberKeys } from './trust/member-keys.js';
+import { RoomTrust } from './trust/room-trust.js';
+import { memberCode } from './trust/safety-code.js';
 
 export const GONE_CLOSED = 'This room has been closed. Everything in it was deleted.';
 export const GONE_MISSING = 'This room no longer exists.';
+export const REMOVED = 'The owner removed you from this room.';
+/** Envelopes that could not be opened or checked yet (an epoch key or a sender's key still to come). */
+const MAX_UNOPENED = 2000;
 const HISTORY_PAGE = 50;
 const TYPING_THROTTLE_MS = 3000;
 const MAX_REFUSALS = 2;
@@ -43,11 +50,20 @@ export class Room {
    * @param {(notice?: string) => void} o.onExit  back to the landing view
    * @param {string} [o.nick]  the nickname to start with (a new room); otherwise the own profile's, or a random one
    * @param {object} [o.tabs]  from createTabSessions(): keeps a duplicated tab from using its original's session
+   * @param {object} o.keyStore  from createKeyStore(): the member's private keys, per session, in IndexedDB
    */
-  constructor({ codeBytes, api, store, ui, onGone, onExit, nick = '', tabs = null }) {
+  constructor({ codeBytes, api, store, ui, onGone, onExit, nick = '', tabs = null, keyStore }) {
     this.codeBytes = codeBytes;
     this.formatted = formatCode(codeBytes);
-    Object.assign(this, { api, store, ui, onGone, onExit, tabs });
+    Object.assign(this, { api, store, ui, onGone, onExit, tabs, keyStore });
+    this.trust = null;
+    this.welcomed = false;
+    this.settings = { locked: false, knock: false, sealed: false };
+    this.knocks = new Map(); // sessionId -> { nick, keys, code, c }: people waiting to enter (the owner's view)
+    this.unopened = new Map(); // seq -> msg frame not shown yet: no epoch key for it, or its sender's key unknown
+    this.unopenedProfiles = new Map(); // sessionId -> profile envelope sealed under an epoch not held yet
+    this.heldChat = []; // payloads waiting for the new epoch after a removal
+    this.changedKeys = new Set();
     this.releaseTab = () => {};
     this.chat = new ChatState();
     this.session = null;
@@ -77,11 +93,18 @@ export class Room {
       onAuthRefused: () => this.refused(),
       onGone: () => this.gone(GONE_CLOSED),
       onSessionEnded: () => this.ended(),
+      onRemoved: () => this.removed(),
     });
     this.call = new Call({
       view: ui.call,
       signals: {
-        context: () => ({ key: this.key, roomId: this.roomId, selfId: this.session.sessionId }),
+        context: () => ({
+          keyring: this.trust.keyring,
+          roomId: this.roomId,
+          selfId: this.session.sessionId,
+          signKey: this.trust.own.keys.sign.privateKey,
+          keysOf: (id) => this.trust.keysOf(id),
+        }),
         nextCounter: () => this.store.nextCounter(this.roomId, this.session, this.serverCounter),
         sendFrame: (frame) => this.connection.sendNow(frame),
       },
@@ -105,13 +128,14 @@ export class Room {
     composer.setEnabled(false);
     this.roomId = await deriveRoomId(this.codeBytes);
     this.key = await deriveRoomKey(this.codeBytes);
+    this.trust = new RoomTrust({ roomId: this.roomId, epoch0Key: this.key });
     this.chat.restoreGuard(this.store.loadGuard(this.roomId));
     const ready = await this.withRetries(async () => {
       await this.ensureSession();
       await this.loadNewest();
     });
     if (!ready || this.closed) return;
-    composer.setEnabled(true);
+    composer.setEnabled(this.session.admitted !== false);
     this.connection.start();
   }
 
@@ -192,6 +216,7 @@ export class Room {
     }
     this.session = session;
     this.store.save(this.roomId, session);
+    await this.loadKeys(session.sessionId);
     this.chat.selfId = session.sessionId;
     if (this.nick) this.ui.composer.setNickname(this.nick);
     this.ui.bar.setOwner(session.owner);
@@ -212,15 +237,27 @@ export class Room {
     if (running && !this.closed) this.connection.start();
   }
 
+  /** This session's signing and key-agreement keys: the ones kept for it, or new ones. */
+  async loadKeys(sessionId) {
+    let keys = await this.keyStore.load(sessionId);
+    if (!keys) {
+      keys = await createMemberKeys();
+      await this.keyStore.save(sessionId, keys);
+    }
+    this.trust.setOwn(sessionId, keys);
+  }
+
   /** Forgets a refused session (the replay guard stays); the nickname is kept for the next one. */
   dropSession() {
+    if (this.session) this.keyStore.remove(this.session.sessionId);
     this.store.forgetSession(this.roomId);
     this.session = null;
     this.serverCounter = 0;
   }
 
   async loadNewest() {
-    if (this.chat.lowest > 0) return;
+    // A knocking session reads nothing of the room before it is admitted.
+    if (this.chat.lowest > 0 || this.session.admitted === false) return;
     const page = await this.api.history(this.roomId, this.session.token, { limit: HISTORY_PAGE });
     await this.addStored(page.messages);
     this.noMoreEarlier = !page.hasMore;
@@ -249,14 +286,29 @@ export class Room {
   ended() {
     if (this.closed) return;
     this.dispose();
-    this.store.remove(this.roomId);
+    this.forgetRoom();
     this.onExit('You left this room.');
+  }
+
+  /** The owner removed this session (or refused its knock): everything of the room leaves this browser. */
+  removed() {
+    if (this.closed) return;
+    this.dispose();
+    this.forgetRoom();
+    this.ui.messages.clear();
+    this.onExit(REMOVED);
+  }
+
+  /** Forgets the session, its keys and the replay guard of this room. */
+  forgetRoom() {
+    if (this.session) this.keyStore.remove(this.session.sessionId);
+    if (this.roomId) this.store.remove(this.roomId);
   }
 
   gone(text) {
     if (this.closed) return;
     this.dispose();
-    if (this.roomId) this.store.remove(this.roomId);
+    this.forgetRoom();
     // The room is deleted: its decrypted messages leave the page too.
     this.ui.messages.clear();
     this.ui.bar.setStatus('closed');
@@ -269,8 +321,12 @@ export class Room {
     if (this.closed) return;
     switch (frame.t) {
       case 'welcome': return this.welcome(frame);
+      case 'waiting': return this.waitToEnter();
       case 'msg': return this.addStored([frame]);
       case 'profile': return this.applyProfiles([frame]);
+      case 'knock': return this.addKnocks([frame]);
+      case 'room': return this.applySettings(frame);
+      case 'owner': return this.ownerChanged(frame.ownerId);
       case 'signal': return this.call.receive(frame);
       case 'presence':
         this.chat.setOnline(frame.online);
@@ -278,6 +334,7 @@ export class Room {
         this.renderPeople();
         return this.renderTyping();
       case 'left':
+        this.memberLeft(frame);
         this.chat.forget(frame.from);
         this.call.memberLeft(frame.from);
         this.renderPeople();
@@ -294,6 +351,11 @@ export class Room {
   async welcome(frame) {
     const { session, chat } = this;
     this.refusals = 0;
+    this.ui.waiting.hide();
+    if (session.admitted === false) {
+      session.admitted = true;
+      this.ui.composer.setEnabled(true);
+    }
     chat.selfId = frame.sessionId;
     chat.ownerId = frame.ownerId;
     session.sessionId = frame.sessionId;
@@ -302,8 +364,16 @@ export class Room {
     session.counter = Math.max(session.counter, frame.maxCounter);
     this.store.save(this.roomId, session);
     this.ui.bar.setOwner(frame.owner);
+    this.ui.owner.setOwner(frame.owner);
+    this.applySettings(frame);
     this.call.welcomed(frame.sessionId);
     await this.applyProfiles(frame.profiles);
+    if (this.closed) return;
+    this.welcomed = true;
+    this.knocks.clear();
+    await this.addKnocks(frame.knocks);
+    // History read before the members' keys were known is checked now.
+    await this.retryUnopened();
     if (this.closed) return;
     if (!this.nick) {
       // A reloaded page: the nickname is the one this session last sent, else a new one.
@@ -312,20 +382,41 @@ export class Room {
     }
     this.renderPeople();
     await this.sendProfile();
+    await this.handOnNewestEpoch();
   }
 
-  /** Opens chat envelopes (a live frame or a history page) and shows the new ones. */
-  async addStored(frames) {
-    const fresh = frames.filter((f) => this.chat.isNewSeq(f.seq));
-    const bodies = await Promise.all(fresh.map((f) => openChat(this.key, this.roomId, f)));
+  /**
+   * Opens chat envelopes (a live frame or a history page), checks their signatures, and shows the new ones.
+   * An envelope that opens under no epoch key held yet, or (before the welcome) whose sender's key is not known
+   * yet, waits in `unopened` and is tried again when a key arrives; a forged one never opens with a valid
+   * signature and is never shown.
+   */
+  async addStored(frames, { late = false } = {}) {
+    const fresh = late ? frames : frames.filter((f) => this.chat.isNewSeq(f.seq) && !this.unopened.has(f.seq));
+    const opened = await Promise.all(fresh.map((f) => openChat(
+      this.trust.keyring, this.roomId, f, this.trust.keysOf(f.from),
+    )));
     if (this.closed) return;
     const shown = [];
+    const handovers = [];
     fresh.forEach((frame, i) => {
-      const message = this.chat.receive(frame, bodies[i]);
+      const body = opened[i];
+      if (!body || (!body.verified && !this.welcomed)) {
+        this.holdUnopened(frame);
+        return;
+      }
+      if (body.kind === 'epoch') {
+        this.chat.markSeen(frame.seq);
+        if (body.verified) handovers.push({ from: frame.from, handover: body.handover });
+        return;
+      }
+      const message = this.chat.receive(frame, body, { late });
       if (!message) return;
       const own = this.chat.isOwn(message);
       if (own) this.ui.messages.removePending(message.c);
-      shown.push({ message, own, nick: this.chat.nickOf(message.from, message.nick) });
+      shown.push({
+        message, own, unverified: !body.verified, nick: this.chat.nickOf(message.from, message.nick),
+      });
     });
     this.ui.messages.add(shown);
     if (this.chat.guardChanged) {
@@ -334,18 +425,247 @@ export class Room {
     }
     this.updateEarlier();
     this.renderTyping();
+    for (const { from, handover } of handovers) await this.takeHandover(from, handover);
+  }
+
+  holdUnopened(frame) {
+    this.chat.markSeen(frame.seq);
+    this.unopened.set(frame.seq, frame);
+    if (this.unopened.size > MAX_UNOPENED) this.unopened.delete(this.unopened.keys().next().value);
+  }
+
+  /** Tries the held envelopes again (the welcome gave the members' keys, or a new epoch key arrived). */
+  async retryUnopened() {
+    const profiles = [...this.unopenedProfiles.values()];
+    this.unopenedProfiles.clear();
+    if (profiles.length > 0) await this.applyProfiles(profiles);
+    const frames = [...this.unopened.values()].sort((a, b) => a.seq - b.seq);
+    this.unopened.clear();
+    if (frames.length > 0) await this.addStored(frames, { late: true });
+  }
+
+  /** A key hand-over that verified under its sender's key: take this browser's epoch key from it. */
+  async takeHandover(from, handover) {
+    const epoch = await this.trust.acceptHandover(from, handover);
+    if (epoch === null || this.closed) return;
+    if (!this.trust.holding && this.heldChat.length > 0) {
+      this.ui.messages.notice('The room has a new key: your waiting messages are sent now.');
+      const held = this.heldChat;
+      this.heldChat = [];
+      for (const payload of held) await this.sealAndQueue(payload);
+    }
+    await this.retryUnopened();
   }
 
   async applyProfiles(envelopes) {
-    const bodies = await Promise.all(envelopes.map((p) => openProfile(this.key, this.roomId, p)));
+    const bodies = await Promise.all(envelopes.map((p) => openProfile(this.trust.keyring, this.roomId, p)));
     if (this.closed) return;
-    envelopes.forEach((p, i) => {
-      if (bodies[i] && this.chat.applyProfile(p.from, p.c, bodies[i].nick)) {
+    for (const [i, p] of envelopes.entries()) {
+      const body = bodies[i];
+      if (!body) {
+        // Sealed under an epoch this browser does not hold yet (a newcomer after a removal): tried again later.
+        const kept = this.unopenedProfiles.get(p.from);
+        if (!kept || kept.c < p.c) this.unopenedProfiles.set(p.from, p);
+        continue;
+      }
+      if (!this.chat.acceptsProfile(p.from, p.c)) continue;
+      const pinned = await this.trust.pin(p.from, body.keys);
+      if (this.closed) return;
+      if (pinned === 'changed' && p.from !== this.session?.sessionId) {
+        this.changedKeys.add(p.from);
+        this.ui.messages.notice(`${body.nick || this.chat.nickOf(p.from)}'s safety code changed. Compare it again `
+          + 'before you trust what they send.', { warning: true });
+      }
+      if (this.chat.applyProfile(p.from, p.c, body.nick)) {
         this.ui.messages.renameAuthor(p.from, this.chat.nickOf(p.from));
       }
-    });
+    }
     this.renderPeople();
     this.call.renamed();
+    if (this.welcomed) await this.handOnNewestEpoch();
+  }
+
+  // ---- owner and trust ----
+
+  /** The session knocks: nothing of the room reaches it until the owner admits it. */
+  async waitToEnter() {
+    const { composer, waiting } = this.ui;
+    composer.setEnabled(false);
+    this.session.admitted = false;
+    waiting.show(await memberCode(this.roomId, this.trust.own.keys.publicKeys));
+    if (this.closed || !this.nick) this.nick = this.nick || randomNickname();
+    const counter = this.store.nextCounter(this.roomId, this.session, this.serverCounter);
+    const frame = await sealKnock(this.sealContext(counter, 0), {
+      nick: this.nick, keys: this.trust.own.keys.publicKeys,
+    });
+    if (!this.closed) this.connection.sendNow(frame);
+  }
+
+  /** Knocks (the owner's view): the newcomer's nickname and member code, from its signed knock. */
+  async addKnocks(envelopes) {
+    if (!this.session?.owner) return;
+    for (const env of envelopes) {
+      const body = await openProfile(this.trust.keyring, this.roomId, env, 'knock');
+      if (!body || this.closed) continue;
+      const known = this.knocks.get(env.from);
+      if (known && known.c > env.c) continue;
+      this.knocks.set(env.from, {
+        nick: body.nick || 'Anonymous', keys: body.keys, c: env.c, code: await memberCode(this.roomId, body.keys),
+      });
+    }
+    this.renderKnocks();
+  }
+
+  renderKnocks() {
+    this.ui.owner.setKnocks([...this.knocks].map(([id, k]) => ({ id, nick: k.nick, code: k.code })));
+  }
+
+  applySettings({ locked, knock, sealed }) {
+    this.settings = { locked, knock, sealed };
+    this.ui.owner.setSettings(this.settings);
+  }
+
+  async ownerChanged(ownerId) {
+    const wasOwner = this.session.owner;
+    this.chat.ownerId = ownerId;
+    this.session.owner = ownerId === this.session.sessionId;
+    this.store.save(this.roomId, this.session);
+    this.ui.bar.setOwner(this.session.owner);
+    this.ui.owner.setOwner(this.session.owner);
+    this.ui.messages.notice(`${this.chat.nickOf(ownerId)} is now the owner of this room.`);
+    this.renderPeople();
+    if (this.session.owner && !wasOwner) {
+      // A new owner hands the newest epoch on under its own signature (PROTOCOL.md, "Epochs").
+      const others = [...this.chat.profiles.keys()].filter((id) => id !== this.session.sessionId && this.trust.keysOf(id));
+      await this.postHandovers(await this.trust.handoversFor(others));
+    }
+  }
+
+  memberLeft({ from, removed }) {
+    const known = this.knocks.delete(from);
+    if (known) this.renderKnocks();
+    if (!removed || known) {
+      this.trust.forget(from);
+      return;
+    }
+    const nick = this.chat.nickOf(from);
+    this.trust.forget(from);
+    this.ui.messages.notice(`${nick} was removed from the room.`);
+    if (!this.session.owner) {
+      this.trust.holdForNewEpoch();
+      this.ui.messages.notice('Waiting for the owner\'s new room key: messages you write meanwhile are sent once it '
+        + 'arrives.');
+    }
+  }
+
+  /** The owner hands the newest epoch to every member who lacks it (a newcomer, a late profile). */
+  async handOnNewestEpoch() {
+    if (!this.session?.owner || !this.connection.online) return;
+    const missing = this.trust.missingNewest([...this.chat.profiles.keys()]);
+    if (missing.length > 0) await this.postHandovers(await this.trust.handoversFor(missing));
+  }
+
+  /** Stores hand-overs as chat envelopes sealed under epoch 0 (PROTOCOL.md); they are not shown as messages. */
+  async postHandovers(bodies) {
+    for (const body of bodies) {
+      const counter = this.store.nextCounter(this.roomId, this.session, this.serverCounter);
+      const frame = await sealHandover(this.sealContext(counter, 0), body);
+      if (this.closed) return;
+      this.connection.enqueue(counter, frame, { handover: true });
+    }
+  }
+
+  async openMember(id) {
+    const self = id === this.session?.sessionId;
+    this.ui.members.show({
+      id,
+      nick: this.chat.nickOf(id),
+      self,
+      tag: this.trust.tagOf(id),
+      code: self ? null : await this.trust.safetyCodeWith(id),
+      verified: this.trust.isVerified(id),
+      canManage: Boolean(this.session?.owner) && !self,
+    });
+  }
+
+  setVerified(id, verified) {
+    this.trust.setVerified(id, verified);
+    if (verified) this.changedKeys.delete(id);
+    this.renderPeople();
+  }
+
+  /** Runs an owner's REST call; a refusal is told in the notice. Returns true when it was done. */
+  async ownerCall(action, failure) {
+    if (!this.session) return false;
+    try {
+      await action(this.session.token);
+      return true;
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      this.ui.notice.show(error.code === 'not_owner' ? 'Only the owner can do that.' : `${failure} ${error.message}`,
+        { timeoutMs: 8000 });
+      return false;
+    }
+  }
+
+  async updateSettings(change) {
+    let settings = null;
+    const done = await this.ownerCall(async (token) => {
+      settings = await this.api.updateRoom(this.roomId, token, change);
+    }, 'The room settings could not be changed.');
+    this.applySettings(done ? settings : this.settings);
+  }
+
+  async admit(id) {
+    const knock = this.knocks.get(id);
+    if (!await this.ownerCall((token) => this.api.admit(this.roomId, token, id), 'Could not admit them.')) {
+      this.renderKnocks();
+      return;
+    }
+    // The keys the newcomer knocked with are the ones the owner let in: a profile with others is a change.
+    if (knock) await this.trust.pin(id, knock.keys);
+    this.knocks.delete(id);
+    this.renderKnocks();
+  }
+
+  async refuse(id) {
+    if (!await this.ownerCall((token) => this.api.removeMember(this.roomId, token, id), 'Could not refuse them.')) {
+      this.renderKnocks();
+      return;
+    }
+    this.knocks.delete(id);
+    this.renderKnocks();
+  }
+
+  /** Removes a member, then gives everyone else a new epoch key that the removed member never gets. */
+  async removeMember(id) {
+    const nick = this.chat.nickOf(id);
+    if (!await this.ownerCall((token) => this.api.removeMember(this.roomId, token, id), 'Could not remove them.')) {
+      return;
+    }
+    this.trust.forget(id);
+    await this.trust.startEpoch();
+    const others = [...this.chat.profiles.keys()].filter((m) => m !== id && m !== this.session.sessionId
+      && this.trust.keysOf(m));
+    await this.postHandovers(await this.trust.handoversFor(others));
+    this.ui.messages.notice(`You removed ${nick}. The room has a new key that ${nick} does not have.`);
+  }
+
+  async handOwnership(id) {
+    await this.ownerCall((token) => this.api.handOwnership(this.roomId, token, id), 'Could not hand the room over.');
+  }
+
+  sealContext(counter, epoch = this.trust.sealing.epoch) {
+    const key = epoch === this.trust.sealing.epoch ? this.trust.sealing.key
+      : this.trust.keyring.newestFirst().find((k) => k.epoch === epoch).key;
+    return {
+      roomId: this.roomId,
+      sessionId: this.session.sessionId,
+      counter,
+      epoch,
+      key,
+      signKey: this.trust.own.keys.sign.privateKey,
+    };
   }
 
   serverError(error) {
@@ -375,8 +695,17 @@ export class Room {
 
   // ---- rendering ----
 
+  /** The people list, with who is verified and, for nicknames that two members share, their key tags. */
   renderPeople() {
-    this.ui.participants.render(this.chat.participants());
+    const people = this.chat.participants();
+    const count = new Map();
+    for (const p of people) count.set(p.nick, (count.get(p.nick) ?? 0) + 1);
+    this.ui.participants.render(people.map((p) => ({
+      ...p,
+      verified: this.trust?.isVerified(p.id) ?? false,
+      changed: this.changedKeys.has(p.id),
+      tag: count.get(p.nick) > 1 ? this.trust?.tagOf(p.id) : null,
+    })));
   }
 
   renderTyping() {
@@ -409,16 +738,29 @@ export class Room {
     }
   }
 
-  /** Seals a chat payload under a fresh counter and hands it to the outbox, which sends it until acked. */
+  /**
+   * Seals a chat payload under a fresh counter and hands it to the outbox, which sends it until acked. After a
+   * member's removal it waits (shown as sending) until the owner's new epoch key arrives.
+   */
   async queueChat(payload) {
+    if (payload.handover) return;
     const counter = this.store.nextCounter(this.roomId, this.session, this.serverCounter);
-    const frame = await sealChat(this.key, this.sender(counter), payload);
     this.ui.messages.addPending({ c: counter, ...payload });
-    this.connection.enqueue(counter, frame, payload);
+    if (this.trust.holding) {
+      this.heldChat.push({ counter, payload });
+      return;
+    }
+    await this.sealAndQueue({ counter, payload });
   }
 
-  sender(counter) {
-    return { roomId: this.roomId, sessionId: this.session.sessionId, counter };
+  async sealAndQueue({ counter, payload }) {
+    try {
+      const frame = await sealChat(this.sealContext(counter), payload);
+      this.connection.enqueue(counter, frame, payload);
+    } catch (error) {
+      this.ui.messages.removePending(counter);
+      throw error;
+    }
   }
 
   typing() {
@@ -439,7 +781,7 @@ export class Room {
     if (!this.connection.online || !this.nick) return;
     const { nick } = this;
     const counter = this.store.nextCounter(this.roomId, this.session, this.serverCounter);
-    const frame = await sealProfile(this.key, this.sender(counter), { nick });
+    const frame = await sealProfile(this.sealContext(counter), { nick, keys: this.trust.own.keys.publicKeys });
     this.profileCounter = counter;
     this.connection.sendNow(frame);
     if (this.chat.applyProfile(this.session.sessionId, counter, nick)) {
@@ -486,7 +828,7 @@ export class Room {
       }
     }
     this.dispose();
-    this.store.remove(this.roomId);
+    this.forgetRoom();
     this.onExit();
   }
 

@@ -63,7 +63,7 @@ export function createMessageList({ onLoadEarlier }) {
     list.scrollTop = list.scrollHeight;
   };
 
-  function messageElement(message, { own, nick }) {
+  function messageElement(message, { own, nick, unverified = false }) {
     // A sender's time that no date can hold is shown as the server's, flagged.
     const sentAt = Math.abs(message.sentAt) <= MAX_DATE_MS ? message.sentAt : Number.MAX_SAFE_INTEGER;
     const shown = sentAt === Number.MAX_SAFE_INTEGER ? message.at : sentAt;
@@ -71,7 +71,13 @@ export function createMessageList({ onLoadEarlier }) {
     return el('article', {
       className: own ? 'message own' : 'message',
       dataset: { seq: String(message.seq), from: message.from },
-    }, header(nick, own, time, skewMarker(sentAt, message.at)), textBody(message.text));
+    }, header(unverified ? `[${nick}]` : nick, own, time, unverified
+      ? el('span', {
+        className: 'unverified',
+        text: '⚠ unverified sender',
+        attrs: { title: 'This sender left before your browser learned their key, so this message cannot be checked.' },
+      })
+      : skewMarker(sentAt, message.at)), textBody(message.text));
   }
 
   function firstPending() {
@@ -98,9 +104,9 @@ export function createMessageList({ onLoadEarlier }) {
       const anchor = list.firstElementChild;
       const anchorTop = anchor ? anchor.offsetTop - list.scrollTop : 0;
       let ownAdded = false;
-      for (const { message, own, nick } of items) {
+      for (const { message, own, nick, unverified } of items) {
         if (bySeq.has(message.seq)) continue;
-        const node = messageElement(message, { own, nick });
+        const node = messageElement(message, { own, nick, unverified });
         insert(node, message.seq);
         bySeq.set(message.seq, node);
         ownAdded ||= own;
@@ -118,6 +124,17 @@ export function createMessageList({ onLoadEarlier }) {
       scrollToBottom();
     },
 
+    /**
+     * A notice in the timeline (someone was removed, a safety code changed, a new room key): after the newest
+     * message, before own messages still being sent. Built only from what this browser verified.
+     */
+    notice(text, { warning = false } = {}) {
+      const stick = nearBottom();
+      const node = el('p', { className: warning ? 'timeline-notice warning' : 'timeline-notice', text });
+      list.insertBefore(node, firstPending());
+      if (stick) scrollToBottom();
+    },
+
     markPendingFailed(c) {
       const node = pendingByC.get(c);
       if (!node) return;
@@ -133,7 +150,9 @@ export function createMessageList({ onLoadEarlier }) {
 
     renameAuthor(from, nick) {
       for (const node of bySeq.values()) {
-        if (node.dataset.from === from) node.querySelector('.message-author').textContent = nick;
+        if (node.dataset.from === from && !node.querySelector('.unverified')) {
+          node.querySelector('.message-author').textContent = nick;
+        }
       }
     },
 
