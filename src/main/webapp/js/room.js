@@ -31,6 +31,10 @@ const RETRY_MAX_MS = 10000;
 const TRACELESS_LEAVE_MS = 3000;
 
 const RETRYABLE = new Set(['rate_limited', 'unavailable']);
+const ENTRY_REFUSALS = {
+  room_full: 'This room is full.',
+  room_locked: 'This room is locked: its owner lets nobody new in right now.',
+};
 const ENVELOPE_ERRORS = {
   history_full: 'This room cannot store more messages. Your message was not sent.',
   too_large: 'That message is too large to send.',
@@ -189,9 +193,7 @@ export class Room {
           await sleep(wait);
         } else {
           this.dispose();
-          this.onExit(error.code === 'room_full'
-            ? 'This room is full.'
-            : `Could not enter the room: ${error.message}`);
+          this.onExit(ENTRY_REFUSALS[error.code] ?? `Could not enter the room: ${error.message}`);
           return false;
         }
       }
@@ -415,7 +417,8 @@ export class Room {
       const own = this.chat.isOwn(message);
       if (own) this.ui.messages.removePending(message.c);
       shown.push({
-        message, own, unverified: !body.verified, nick: this.chat.nickOf(message.from, message.nick),
+        message, own, unverified: !body.verified,
+        nick: body.verified ? this.authorName(message.from) : this.chat.nickOf(message.from, message.nick),
       });
     });
     this.ui.messages.add(shown);
@@ -476,10 +479,9 @@ export class Room {
         this.ui.messages.notice(`${body.nick || this.chat.nickOf(p.from)}'s safety code changed. Compare it again `
           + 'before you trust what they send.', { warning: true });
       }
-      if (this.chat.applyProfile(p.from, p.c, body.nick)) {
-        this.ui.messages.renameAuthor(p.from, this.chat.nickOf(p.from));
-      }
+      this.chat.applyProfile(p.from, p.c, body.nick);
     }
+    this.refreshAuthors();
     this.renderPeople();
     this.call.renamed();
     if (this.welcomed) await this.handOnNewestEpoch();
@@ -695,6 +697,21 @@ export class Room {
 
   // ---- rendering ----
 
+  /**
+   * The name a member's messages show: the nickname of their signed profile, and when another member uses the same
+   * nickname, the first 4 characters of their key tag, so that nobody passes as someone else by taking their name.
+   */
+  authorName(id) {
+    const nick = this.chat.nickOf(id);
+    const tag = this.trust?.tagOf(id);
+    const shared = [...this.chat.profiles.keys()].some((other) => other !== id && this.chat.nickOf(other) === nick);
+    return shared && tag ? `${nick} #${tag.slice(0, 4)}` : nick;
+  }
+
+  refreshAuthors() {
+    for (const id of this.chat.profiles.keys()) this.ui.messages.renameAuthor(id, this.authorName(id));
+  }
+
   /** The people list, with who is verified and, for nicknames that two members share, their key tags. */
   renderPeople() {
     const people = this.chat.participants();
@@ -785,7 +802,7 @@ export class Room {
     this.profileCounter = counter;
     this.connection.sendNow(frame);
     if (this.chat.applyProfile(this.session.sessionId, counter, nick)) {
-      this.ui.messages.renameAuthor(this.session.sessionId, nick);
+      this.refreshAuthors();
       this.renderPeople();
     }
   }

@@ -166,6 +166,19 @@ final class Browser implements AutoCloseable {
     return SentTraffic.of(network);
   }
 
+  /** Every frame this browser received on its WebSockets so far, one entry per frame (a message may carry several). */
+  List<String> receivedFrames() {
+    drainLogs();
+    List<String> frames = new java.util.ArrayList<>();
+    for (JsonObject event : network) {
+      if ("Network.webSocketFrameReceived".equals(event.getString("method"))) {
+        String payload = event.getJsonObject("params").getJsonObject("response").getString("payloadData", "");
+        frames.addAll(List.of(payload.split("\n")));
+      }
+    }
+    return frames;
+  }
+
   /** Response headers of the document loaded from {@code url}, as the browser received them (names in lower case). */
   Map<String, String> documentHeaders(String url) {
     drainLogs();

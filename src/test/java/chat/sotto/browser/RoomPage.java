@@ -149,6 +149,80 @@ final class RoomPage {
     return participants().stream().anyMatch(p -> p.sessionId().equals(sessionId) && p.online());
   }
 
+  // ---- trust inside a room ----
+
+  /** Opens a member's details from the "People" list (their name is a button). */
+  void openMember(String sessionId) {
+    browser.until("the member's name in the list", d -> browser.script(
+        "const b = document.querySelector(`#participants li[data-session-id='${arguments[0]}'] button`);"
+            + " if (!b) return false; b.click(); return document.getElementById('member-dialog').open", sessionId));
+  }
+
+  /** The safety code shown in the open member dialog, once the member's keys are known. */
+  String safetyCode() {
+    return browser.until("a safety code in the member dialog", d -> (String) browser.script(
+        "const c = document.getElementById('member-dialog-code');"
+            + " return c.closest('[hidden]') ? null : (c.textContent || null)"));
+  }
+
+  void closeMemberDialog() {
+    browser.click("Done");
+    browser.until("the member dialog to close",
+        d -> Boolean.FALSE.equals(browser.script("return document.getElementById('member-dialog').open")));
+  }
+
+  /** Whether the "People" list marks this member verified. */
+  boolean showsVerified(String sessionId) {
+    return Boolean.TRUE.equals(browser.script(
+        "return !!document.querySelector(`#participants li[data-session-id='${arguments[0]}'] .badge.verified`)",
+        sessionId));
+  }
+
+  /** Opens the member and clicks "Remove from room". */
+  void removeMember(String sessionId) {
+    openMember(sessionId);
+    browser.click("Remove from room");
+  }
+
+  /** Opens the member and clicks "Make owner". */
+  void makeOwner(String sessionId) {
+    openMember(sessionId);
+    browser.click("Make owner");
+  }
+
+  /** A knock as the owner sees it: the newcomer's session, nickname and member code. */
+  record Knock(String sessionId, String nick, String code) {}
+
+  List<Knock> knocks() {
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> rows = (List<Map<String, Object>>) browser.script(
+        "return [...document.querySelectorAll('#knock-list li')].map(k => ({ id: k.dataset.sessionId,"
+            + " nick: k.querySelector('.knock-name').textContent, code: k.querySelector('.member-code').textContent }))");
+    return rows.stream()
+        .map(r -> new Knock((String) r.get("id"), (String) r.get("nick"), (String) r.get("code")))
+        .toList();
+  }
+
+  /** Opens an invite link of a room that makes newcomers knock; returns the code the waiting page shows. */
+  static String openInviteAndKnock(Browser browser, String inviteLink) {
+    browser.open(inviteLink);
+    return browser.until("the waiting page with its member code", d -> (String) browser.script(
+        "const w = document.getElementById('waiting'); const c = document.getElementById('waiting-code');"
+            + " return w.closest('[hidden]') || w.hidden ? null : (c.textContent || null)"));
+  }
+
+  /** The notices shown in the timeline (removals, key changes, new owner). */
+  @SuppressWarnings("unchecked")
+  List<String> timelineNotices() {
+    return (List<String>) browser.script(
+        "return [...document.querySelectorAll('#messages .timeline-notice')].map(n => n.textContent)");
+  }
+
+  /** The text of the page's notice line (errors and explanations). */
+  String notice() {
+    return (String) browser.script("const n = document.getElementById('notice'); return n.hidden ? '' : n.textContent");
+  }
+
   /** Clicks "Close room" and confirms with "Yes, close it" in the dialog. */
   void closeRoom() {
     browser.click("Close room");
