@@ -125,7 +125,8 @@ async function sealRaw(kind, from, c, keys, bodyText, epoch = 0, epochKey = key)
     kind, roomId, epoch, from, counter: c,
   };
   const s = await sign(keys.sign.privateKey, binding, bodyText);
-  const sealed = await seal(epochKey, envelopeAad(kind, roomId, epoch, from, c), utf8Encode(JSON.stringify({ b: bodyText, s })));
+  const plaintext = utf8Encode(JSON.stringify({ b: bodyText, s }));
+  const sealed = await seal(epochKey, envelopeAad(kind, roomId, epoch, from, c), plaintext);
   return {
     from, c, iv: toBase64Url(sealed.iv), ct: toBase64Url(sealed.ct),
   };
@@ -166,7 +167,8 @@ test('a profile opens with the keys it carries and its self-signature', async ()
 });
 
 test('a profile announcing keys it was not signed with is refused', async () => {
-  const swapped = { ...await sealProfile(ctx(ALICE, 3, mallory), { nick: 'Otter', keys: alice.publicKeys }), from: ALICE };
+  const signedByMallory = await sealProfile(ctx(ALICE, 3, mallory), { nick: 'Otter', keys: alice.publicKeys });
+  const swapped = { ...signedByMallory, from: ALICE };
   assert.equal(await openProfile(ring, roomId, swapped), null);
   const halfSwapped = { nick: 'Otter', keys: { sig: alice.publicKeys.sig, dh: mallory.publicKeys.dh } };
   const ok = { ...await sealProfile(ctx(ALICE, 4), halfSwapped), from: ALICE };

@@ -71,7 +71,7 @@ test('erasing clears both storages, every IndexedDB database and every cache', a
   deleted.length = 0;
   delete g.indexedDB.databases;
   await eraseAll(g);
-  assert.deepEqual(deleted.sort(), ['cache:c', 'db:sotto-keys'], 'the member keys go also where databases cannot be listed');
+  assert.deepEqual(deleted.sort(), ['cache:c', 'db:sotto-keys'], 'the keys go also where databases are not listed');
   await eraseAll({});
 });
 

@@ -38,7 +38,9 @@ const SIG_INPUT = `["sotto/v2/sig","chat","${ROOM_ID}",0,"${ALICE}",1,null,${JSO
 const SIGNATURE = 'mbRy4dnpab1Q6q3w50eYPTod4PuUNibf7wrEyo_JGtTRAeT92r9Kxk4I-yrBqcbSm4CJR6kPNpYqcyq27Wuw-Q';
 const EPOCH_KEY = Uint8Array.from({ length: 32 }, (_, i) => i);
 const IV = Uint8Array.from({ length: 12 }, (_, i) => 0xa0 + i);
-const WRAP = { to: BOB, iv: 'oKGio6Slpqeoqaqr', ct: 'Zqar4Znq74Nb9ujMP_8JjA_DdWED0w_crSQgMOZDSJd1uQyTFVRhjcsZESNKkayF' };
+const WRAP = {
+  to: BOB, iv: 'oKGio6Slpqeoqaqr', ct: 'Zqar4Znq74Nb9ujMP_8JjA_DdWED0w_crSQgMOZDSJd1uQyTFVRhjcsZESNKkayF',
+};
 
 const alice = await fixedMemberKeys('alice');
 const bob = await fixedMemberKeys('bob');
@@ -80,7 +82,10 @@ test('known answer: the signature input is the labelled JSON array, body as text
 
 test('known answer: a fixed P1363 signature verifies, for WebCrypto and node:crypto alike', async () => {
   assert.equal(await verify(ALICE_KEYS.sig, BINDING, BODY, SIGNATURE), true);
-  const publicKey = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: JWK.alice.sign.x, y: JWK.alice.sign.y }, format: 'jwk' });
+  const jwk = {
+    kty: 'EC', crv: 'P-256', x: JWK.alice.sign.x, y: JWK.alice.sign.y,
+  };
+  const publicKey = createPublicKey({ key: jwk, format: 'jwk' });
   assert.equal(nodeVerify('sha256', Buffer.from(SIG_INPUT, 'utf8'), { key: publicKey, dsaEncoding: 'ieee-p1363' },
     raw(SIGNATURE)), true);
 });
@@ -144,10 +149,12 @@ test('the member unwraps the pinned wrap; another epoch, room, owner or member i
 });
 
 test('known answer: the v2 AAD bytes of every envelope kind', () => {
-  assert.equal(utf8Decode(envelopeAad('chat', ROOM_ID, 0, ALICE, 1)), `["sotto/v2","chat","${ROOM_ID}",0,"${ALICE}",1]`);
+  assert.equal(utf8Decode(envelopeAad('chat', ROOM_ID, 0, ALICE, 1)),
+    `["sotto/v2","chat","${ROOM_ID}",0,"${ALICE}",1]`);
   assert.equal(utf8Decode(envelopeAad('profile', ROOM_ID, 2, ALICE, 9)),
     `["sotto/v2","profile","${ROOM_ID}",2,"${ALICE}",9]`);
-  assert.equal(utf8Decode(envelopeAad('knock', ROOM_ID, 0, BOB, 1)), `["sotto/v2","knock","${ROOM_ID}",0,"${BOB}",1]`);
+  assert.equal(utf8Decode(envelopeAad('knock', ROOM_ID, 0, BOB, 1)),
+    `["sotto/v2","knock","${ROOM_ID}",0,"${BOB}",1]`);
   assert.equal(utf8Decode(envelopeAad('signal', ROOM_ID, 3, ALICE, 7, BOB)),
     `["sotto/v2","signal","${ROOM_ID}",3,"${ALICE}",7,"${BOB}"]`);
 });

@@ -249,7 +249,8 @@ const PARSERS = {
     if (!isSessionId(v.sessionId) || !isSessionId(v.ownerId) || typeof v.owner !== 'boolean'
       || !isCount(v.latestSeq) || !isCount(v.maxCounter) || !Array.isArray(v.profiles)) return null;
     const profiles = v.profiles.map((p) => parseEnvelope(p, 'profile'));
-    const knocks = v.knocks === undefined ? [] : Array.isArray(v.knocks) && v.knocks.map((k) => parseEnvelope(k, 'knock'));
+    const knocks = v.knocks === undefined ? []
+      : Array.isArray(v.knocks) && v.knocks.map((k) => parseEnvelope(k, 'knock'));
     const settings = parseSettings(v);
     if (profiles.includes(null) || !knocks || knocks.includes(null) || !settings) return null;
     return {

@@ -82,7 +82,9 @@ export async function wrapEpochKey({
   iv = globalThis.crypto.getRandomValues(new Uint8Array(IV_BYTES)),
 }) {
   if (!isEpoch(epoch) || epoch === 0) throw new TypeError('bad epoch');
-  if (!(raw instanceof Uint8Array) || raw.length !== EPOCH_SECRET_BYTES) throw new TypeError('an epoch key is 32 bytes');
+  if (!(raw instanceof Uint8Array) || raw.length !== EPOCH_SECRET_BYTES) {
+    throw new TypeError('an epoch key is 32 bytes');
+  }
   const key = await wrappingKey(ownDhPrivate, peerDhPublic, roomId);
   const ct = await subtle().encrypt(
     { name: 'AES-GCM', iv, additionalData: wrapAad(roomId, epoch, ownerId, memberId), tagLength: 128 }, key, raw,
