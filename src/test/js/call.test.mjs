@@ -2,13 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deriveRoomId, deriveRoomKey } from '../../main/webapp/js/crypto.js';
 import { Call } from '../../main/webapp/js/call/call.js';
+import { EpochKeys } from '../../main/webapp/js/trust/epochs.js';
+import { createMemberKeys } from '../../main/webapp/js/trust/member-keys.js';
 
 // Calls wired to each other through an in-memory relay, with fake peers, media and views: the call presence
 // protocol (hello / join / here / state / leave) and the choice of who offers, without a browser.
 
 const CODE = Uint8Array.from({ length: 16 }, (_, i) => i);
 const roomId = await deriveRoomId(CODE);
-const key = await deriveRoomKey(CODE);
+const keyring = new EpochKeys(await deriveRoomKey(CODE));
 const ICE = { iceServers: [], relay: true, maxParticipants: 6, expiresAt: null };
 
 class FakePeer {
@@ -62,16 +64,21 @@ function fakeMedia() {
   };
 }
 
-function room(ids, ice = ICE) {
+async function room(ids, ice = ICE) {
   const members = new Map();
   const frames = [];
+  const memberKeys = new Map();
+  for (const id of ids) memberKeys.set(id, await createMemberKeys());
+  const keysOf = (sid) => memberKeys.get(sid)?.publicKeys ?? null;
   for (const id of ids) {
     let counter = 0;
     const view = { model: null, render(m) { this.model = m; }, reset() { this.model = null; } };
     const call = new Call({
       view,
       signals: {
-        context: () => ({ key, roomId, selfId: id }),
+        context: () => ({
+          keyring, roomId, selfId: id, signKey: memberKeys.get(id).sign.privateKey, keysOf,
+        }),
         nextCounter: () => { counter += 1; return counter; },
         sendFrame: (frame) => {
           frames.push({ ...frame, from: id });
@@ -119,7 +126,7 @@ async function connectAll(r, ids) {
 
 test('joining announces the call; the others see who is in it; the next joiner offers', async () => {
   FakePeer.all = [];
-  const r = room([A, B]);
+  const r = await room([A, B]);
   await connectAll(r, [A, B]);
   assert.equal(r.get(B).view.model.others.length, 0);
   await r.get(A).call.join();
@@ -148,7 +155,7 @@ test('joining announces the call; the others see who is in it; the next joiner o
 
 test('leaving, going offline and leaving the room take a member out of the call', async () => {
   FakePeer.all = [];
-  const r = room([A, B, C]);
+  const r = await room([A, B, C]);
   await connectAll(r, [A, B, C]);
   await r.get(A).call.join();
   await settle(r);
@@ -174,7 +181,7 @@ test('leaving, going offline and leaving the room take a member out of the call'
 
 test('a newcomer says hello and learns of the running call without connecting', async () => {
   FakePeer.all = [];
-  const r = room([A, B, C]);
+  const r = await room([A, B, C]);
   await connectAll(r, [A, B]);
   await r.get(A).call.join();
   await settle(r);
@@ -190,7 +197,7 @@ test('a newcomer says hello and learns of the running call without connecting', 
 
 test('a full call cannot be joined; hiding the IP address without a relay blocks joining', async () => {
   FakePeer.all = [];
-  const full = room([A, B, C], { ...ICE, maxParticipants: 2 });
+  const full = await room([A, B, C], { ...ICE, maxParticipants: 2 });
   await connectAll(full, [A, B, C]);
   await full.get(A).call.join();
   await settle(full);
@@ -200,7 +207,7 @@ test('a full call cannot be joined; hiding the IP address without a relay blocks
   await full.get(C).call.join();
   assert.equal(full.get(C).view.model.phase, 'idle');
 
-  const noRelay = room([A], { ...ICE, relay: false });
+  const noRelay = await room([A], { ...ICE, relay: false });
   await connectAll(noRelay, [A]);
   noRelay.get(A).call.setHideIp(true);
   await noRelay.get(A).call.join();
@@ -212,7 +219,7 @@ test('a full call cannot be joined; hiding the IP address without a relay blocks
 
 test('connection messages meant for an earlier stay are ignored', async () => {
   FakePeer.all = [];
-  const r = room([A, B]);
+  const r = await room([A, B]);
   await connectAll(r, [A, B]);
   await r.get(A).call.join();
   await settle(r);
@@ -229,7 +236,7 @@ test('connection messages meant for an earlier stay are ignored', async () => {
 
 test('muting tells the call members and puts no track on the connection', async () => {
   FakePeer.all = [];
-  const r = room([A, B]);
+  const r = await room([A, B]);
   await connectAll(r, [A, B]);
   await r.get(A).call.join();
   await settle(r);

@@ -8,14 +8,15 @@ import { toBase64Url, utf8Decode, utf8Encode } from '../../main/webapp/js/encodi
 import { envelopeAad } from '../../main/webapp/js/protocol.js';
 
 // Known-answer vectors: they pin the labels and the derivations. Changing any of them breaks every room.
+// (The room ID and epoch-0 key labels stay "sotto/v1/…" in protocol version 2: the same code gives the same room.)
 const CODE = Uint8Array.from({ length: 16 }, (_, i) => i);
 const ROOM_ID = 'JyvAYOWzpKRaN4Nfct06nW7WNBfLYbl8i4bs6nGkKYU';
 const ROOM_KEY_HEX = '819ab8522d92bb61445707c3a6c5194dbcb23c4fa492568361e6535272024663';
 const IV = Uint8Array.from({ length: 12 }, (_, i) => 0xa0 + i);
 const SENDER = 'AAECAwQFBgcICQoLDA0ODw';
-const AAD_TEXT = '["sotto/v1","chat","JyvAYOWzpKRaN4Nfct06nW7WNBfLYbl8i4bs6nGkKYU","AAECAwQFBgcICQoLDA0ODw",1]';
-const PLAINTEXT = '{"text":"hello","nick":"Quiet Otter","sentAt":1700000000000}';
-const CIPHERTEXT = 'UAA8-VtMJC_LTgmG1CrANV63PSzIH8dufdwhJfc_Avb_Kt0o3Pqu2HyH2GbI6H_2HBLtS7noU2CbU2GeYDwKBhtFx4NJOhNmPM9onw';
+const AAD_TEXT = '["sotto/v2","chat","JyvAYOWzpKRaN4Nfct06nW7WNBfLYbl8i4bs6nGkKYU",0,"AAECAwQFBgcICQoLDA0ODw",1]';
+const PLAINTEXT = '{"text":"hello","sentAt":1700000000000}';
+const CIPHERTEXT = 'UAA8-VtMJC_LTgmG1CrANV6qMSHXfIluFph_cLMvfbK7f586wOigVOC9iSL81jSzif1kY-_9ig';
 
 const hkdf = (info) => Buffer.from(hkdfSync('sha256', CODE, new Uint8Array(0), info, 32));
 
@@ -40,9 +41,9 @@ test('room key is a non-extractable AES-256-GCM key', async () => {
   assert.deepEqual([...key.usages].sort(), ['decrypt', 'encrypt']);
 });
 
-test('sealing with the derived key, a fixed IV and AAD gives the known ciphertext', async () => {
+test('sealing with the derived key, a fixed IV and the v2 AAD of epoch 0 gives the known ciphertext', async () => {
   const key = await deriveRoomKey(CODE);
-  const aad = envelopeAad('chat', ROOM_ID, SENDER, 1);
+  const aad = envelopeAad('chat', ROOM_ID, 0, SENDER, 1);
   assert.equal(utf8Decode(aad), AAD_TEXT);
   const { iv, ct } = await seal(key, aad, utf8Encode(PLAINTEXT), IV);
   assert.deepEqual(iv, IV);

@@ -3,12 +3,20 @@ import assert from 'node:assert/strict';
 import { deriveRoomId, deriveRoomKey } from '../../main/webapp/js/crypto.js';
 import { SignalChannel } from '../../main/webapp/js/call/channel.js';
 import { Kind, newGen, sealSignal } from '../../main/webapp/js/call/signaling.js';
+import { EpochKeys } from '../../main/webapp/js/trust/epochs.js';
+import { createMemberKeys } from '../../main/webapp/js/trust/member-keys.js';
 
 const CODE = Uint8Array.from({ length: 16 }, (_, i) => i);
 const ALICE = 'AAECAwQFBgcICQoLDA0ODw';
 const BOB = 'EBESExQVFhcYGRobHB0eHw';
 const roomId = await deriveRoomId(CODE);
 const key = await deriveRoomKey(CODE);
+const keyring = new EpochKeys(key);
+const memberKeys = { [ALICE]: await createMemberKeys(), [BOB]: await createMemberKeys() };
+const keysOf = (id) => memberKeys[id]?.publicKeys ?? null;
+const sealCtx = (from, counter) => ({
+  roomId, sessionId: from, counter, epoch: 0, key, signKey: memberKeys[from].sign.privateKey,
+});
 
 function fakeTimers() {
   const pending = [];
@@ -40,7 +48,9 @@ function channel(selfId, overrides = {}) {
   let counter = 0;
   const timers = fakeTimers();
   const ch = new SignalChannel({
-    context: () => ({ key, roomId, selfId }),
+    context: () => ({
+      keyring, roomId, selfId, signKey: memberKeys[selfId].sign.privateKey, keysOf,
+    }),
     nextCounter: () => { counter += 1; return counter; },
     sendFrame: (frame) => { sent.push(frame); return true; },
     onMessage: (from, payload) => { received.push({ from, payload }); },
@@ -75,12 +85,42 @@ test('a replayed (sender, counter) is dropped, and garbage does not burn a count
 
 test('signals addressed to someone else, or with payloads of a wrong shape, are dropped', async () => {
   const bob = channel(BOB);
-  const wrongShape = await sealSignal(key, { roomId, sessionId: ALICE, counter: 4 }, BOB, { k: 'join', gen: 1 });
+  const wrongShape = await sealSignal(sealCtx(ALICE, 4), BOB, { k: 'join', gen: 1 });
   await bob.ch.receive({ ...wrongShape, from: ALICE });
   const CAROL = 'ICEiIyQlJicoKSorLC0uLw';
-  const toCarol = await sealSignal(key, { roomId, sessionId: ALICE, counter: 5 }, CAROL, { k: 'hello' });
+  const toCarol = await sealSignal(sealCtx(ALICE, 5), CAROL, { k: 'hello' });
   await bob.ch.receive({ ...toCarol, from: ALICE });
   assert.equal(bob.received.length, 0);
+});
+
+test('signals from a member whose keys are unknown, or signed with other keys, are dropped', async () => {
+  const bob = channel(BOB);
+  const unknown = channel(BOB, { context: () => ({ keyring, roomId, selfId: BOB, keysOf: () => null }) });
+  const hello = { ...await sealSignal(sealCtx(ALICE, 6), BOB, { k: Kind.HELLO }), from: ALICE };
+  await unknown.ch.receive(hello);
+  assert.equal(unknown.received.length, 0, 'keys unknown');
+  const forged = { ...await sealSignal({ ...sealCtx(ALICE, 7), signKey: memberKeys[BOB].sign.privateKey }, BOB,
+    { k: Kind.HELLO }), from: ALICE };
+  await bob.ch.receive(forged);
+  assert.equal(bob.received.length, 0, 'signed by someone else');
+  await bob.ch.receive(hello);
+  assert.equal(bob.received.length, 1, 'the genuine one opens');
+});
+
+test('signals are sealed under the room\'s newest epoch key', async () => {
+  const ring = new EpochKeys(key);
+  await ring.add(1, new Uint8Array(32).fill(9));
+  const context = (selfId) => () => ({
+    keyring: ring, roomId, selfId, signKey: memberKeys[selfId].sign.privateKey, keysOf,
+  });
+  const alice = channel(ALICE, { context: context(ALICE) });
+  const bob = channel(BOB, { context: context(BOB) });
+  const stale = channel(BOB);
+  await alice.ch.send(BOB, { k: Kind.HELLO });
+  await bob.ch.receive({ ...alice.sent[0], from: ALICE });
+  await stale.ch.receive({ ...alice.sent[0], from: ALICE });
+  assert.equal(bob.received.length, 1);
+  assert.equal(stale.received.length, 0, 'a keyring without epoch 1 cannot open it');
 });
 
 test('a rate-limited signal is sent again as is after the wait; not_in_room is reported', async () => {

@@ -1,12 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createCipheriv } from 'node:crypto';
+import { createDecipheriv } from 'node:crypto';
 import { deriveRoomId, deriveRoomKey } from '../../main/webapp/js/crypto.js';
-import { toBase64Url, utf8Decode } from '../../main/webapp/js/encoding.js';
+import { toBase64Url } from '../../main/webapp/js/encoding.js';
 import { EnvelopeTooLargeError, parseServerFrame, sealChat } from '../../main/webapp/js/protocol.js';
 import {
-  Kind, newGen, openSignal, parseSignalPayload, sealSignal, signalAad,
+  Kind, newGen, openSignal, parseSignalPayload, sealSignal,
 } from '../../main/webapp/js/call/signaling.js';
+import { EpochKeys, newEpochSecret } from '../../main/webapp/js/trust/epochs.js';
+import { verify } from '../../main/webapp/js/trust/signing.js';
+import { fixedMemberKeys } from './member-fixtures.mjs';
 
 // The same known code, key and IV as crypto.test.mjs: the vector pins the signal AAD and its recipient binding.
 const CODE = Uint8Array.from({ length: 16 }, (_, i) => i);
@@ -15,21 +18,26 @@ const IV = Uint8Array.from({ length: 12 }, (_, i) => 0xa0 + i);
 const ALICE = 'AAECAwQFBgcICQoLDA0ODw';
 const BOB = 'EBESExQVFhcYGRobHB0eHw';
 const CAROL = 'ICEiIyQlJicoKSorLC0uLw';
-const AAD_TEXT = '["sotto/v1","signal","JyvAYOWzpKRaN4Nfct06nW7WNBfLYbl8i4bs6nGkKYU","AAECAwQFBgcICQoLDA0ODw",7,'
+const AAD_TEXT = '["sotto/v2","signal","JyvAYOWzpKRaN4Nfct06nW7WNBfLYbl8i4bs6nGkKYU",0,"AAECAwQFBgcICQoLDA0ODw",7,'
   + '"EBESExQVFhcYGRobHB0eHw"]';
-const HELLO_CT = 'UAAjvhkabnCFSgPIxaeQ1TYNAkfHJHPPXYgJJgc';
 
 const roomId = await deriveRoomId(CODE);
 const otherRoomId = await deriveRoomId(new Uint8Array(16));
 const key = await deriveRoomKey(CODE);
+const ring = new EpochKeys(key);
+const alice = await fixedMemberKeys('alice');
+const bob = await fixedMemberKeys('bob');
 const GEN = newGen();
 const OFFER = {
   k: Kind.SDP, gen: GEN, toGen: newGen(), description: { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' },
 };
 
+const ctx = (from = ALICE, counter = 1, keys = alice, epoch = { epoch: 0, key }) => ({
+  roomId, sessionId: from, counter, ...epoch, signKey: keys.sign.privateKey,
+});
+
 async function signalFrom(from = ALICE, to = BOB, c = 1, payload = OFFER) {
-  const frame = await sealSignal(key, { roomId, sessionId: from, counter: c }, to, payload);
-  return { ...frame, from };
+  return { ...await sealSignal(ctx(from, c), to, payload), from };
 }
 
 const flip = (b64, index = 0) => {
@@ -38,52 +46,76 @@ const flip = (b64, index = 0) => {
   return bytes.toString('base64url');
 };
 
-test('the signal AAD binds version, kind, room, sender, counter and recipient', () => {
-  assert.equal(utf8Decode(signalAad(roomId, ALICE, 7, BOB)), AAD_TEXT);
-});
+test('known answer: a sealed hello opens with node:crypto under the pinned AAD, signed with the recipient bound',
+  async () => {
+    const frame = await sealSignal(ctx(ALICE, 7), BOB, { k: Kind.HELLO }, IV);
+    assert.deepEqual({ ...frame, ct: undefined }, {
+      t: 'signal', to: BOB, c: 7, iv: 'oKGio6Slpqeoqaqr', ct: undefined,
+    });
+    const ct = Buffer.from(frame.ct, 'base64url');
+    const decipher = createDecipheriv('aes-256-gcm', Buffer.from(ROOM_KEY_HEX, 'hex'), IV);
+    decipher.setAAD(Buffer.from(AAD_TEXT, 'utf8'));
+    decipher.setAuthTag(ct.subarray(-16));
+    const plain = JSON.parse(Buffer.concat([decipher.update(ct.subarray(0, -16)), decipher.final()]).toString());
+    assert.equal(plain.b, '{"k":"hello"}');
+    const binding = {
+      kind: 'signal', roomId, epoch: 0, from: ALICE, counter: 7, to: BOB,
+    };
+    assert.equal(await verify(alice.publicKeys.sig, binding, plain.b, plain.s), true);
+    assert.equal(await verify(alice.publicKeys.sig, { ...binding, to: CAROL }, plain.b, plain.s), false);
+    assert.deepEqual(await openSignal(ring, roomId, BOB, { ...frame, from: ALICE }, alice.publicKeys),
+      { k: Kind.HELLO });
+  });
 
-test('known answer: a sealed hello has the pinned wire form, and node:crypto agrees', async () => {
-  const frame = await sealSignal(key, { roomId, sessionId: ALICE, counter: 7 }, BOB, { k: Kind.HELLO }, IV);
-  assert.deepEqual(frame, { t: 'signal', to: BOB, c: 7, iv: 'oKGio6Slpqeoqaqr', ct: HELLO_CT });
-  const cipher = createCipheriv('aes-256-gcm', Buffer.from(ROOM_KEY_HEX, 'hex'), IV);
-  cipher.setAAD(Buffer.from(AAD_TEXT, 'utf8'));
-  const ct = Buffer.concat([cipher.update('{"k":"hello"}', 'utf8'), cipher.final(), cipher.getAuthTag()]);
-  assert.equal(ct.toString('base64url'), HELLO_CT);
-  assert.deepEqual(await openSignal(key, roomId, BOB, { ...frame, from: ALICE }), { k: Kind.HELLO });
-});
-
-test('round trip: the recipient opens what the sender sealed', async () => {
+test('round trip: the recipient opens what the sender sealed and signed', async () => {
   const frame = await signalFrom();
   assert.equal(frame.t, 'signal');
   assert.equal(frame.to, BOB);
-  assert.deepEqual(await openSignal(key, roomId, BOB, frame), OFFER);
+  assert.deepEqual(await openSignal(ring, roomId, BOB, frame, alice.publicKeys), OFFER);
+});
+
+test('a signal under the newest epoch opens for members holding it, not for a removed member', async () => {
+  const secret = newEpochSecret();
+  const members = new EpochKeys(key);
+  await members.add(1, secret);
+  const frame = { ...await sealSignal(ctx(ALICE, 3, alice, members.highest), BOB, { k: Kind.HELLO }), from: ALICE };
+  assert.deepEqual(await openSignal(members, roomId, BOB, frame, alice.publicKeys), { k: Kind.HELLO });
+  assert.equal(await openSignal(ring, roomId, BOB, frame, alice.publicKeys), null);
+});
+
+test('a signal without the sender\'s known keys, or signed by another member, is dropped', async () => {
+  const env = await signalFrom(ALICE, BOB, 4);
+  assert.equal(await openSignal(ring, roomId, BOB, env, null), null, 'keys unknown');
+  assert.equal(await openSignal(ring, roomId, BOB, env, bob.publicKeys), null, 'other keys');
+  const forged = { ...await sealSignal(ctx(ALICE, 5, bob), CAROL, { k: Kind.HELLO }), from: ALICE };
+  assert.equal(await openSignal(ring, roomId, CAROL, forged, alice.publicKeys), null, 'in another member\'s name');
 });
 
 test('opening fails when the recipient, sender, counter, room, IV or ciphertext change', async () => {
   const env = await signalFrom(ALICE, BOB, 5);
-  assert.equal(await openSignal(key, roomId, CAROL, { ...env, to: CAROL }), null, 'moved to another recipient');
-  assert.equal(await openSignal(key, roomId, CAROL, env), null, 'opened by someone it is not addressed to');
-  assert.equal(await openSignal(key, roomId, BOB, { ...env, from: CAROL }), null, 'other sender');
-  assert.equal(await openSignal(key, roomId, BOB, { ...env, c: 6 }), null, 'other counter');
-  assert.equal(await openSignal(key, otherRoomId, BOB, env), null, 'other room');
-  assert.equal(await openSignal(key, roomId, BOB, { ...env, iv: flip(env.iv, 11) }), null, 'other IV');
-  assert.equal(await openSignal(key, roomId, BOB, { ...env, ct: flip(env.ct) }), null, 'flipped ciphertext');
-  assert.equal(await openSignal(key, roomId, BOB, { ...env, ct: 'AAAA' }), null, 'truncated ciphertext');
-  assert.deepEqual(await openSignal(key, roomId, BOB, env), OFFER, 'the untouched envelope still opens');
+  const keys = alice.publicKeys;
+  assert.equal(await openSignal(ring, roomId, CAROL, { ...env, to: CAROL }, keys), null, 'moved to another recipient');
+  assert.equal(await openSignal(ring, roomId, CAROL, env, keys), null, 'opened by someone it is not addressed to');
+  assert.equal(await openSignal(ring, roomId, BOB, { ...env, from: CAROL }, keys), null, 'other sender');
+  assert.equal(await openSignal(ring, roomId, BOB, { ...env, c: 6 }, keys), null, 'other counter');
+  assert.equal(await openSignal(ring, otherRoomId, BOB, env, keys), null, 'other room');
+  assert.equal(await openSignal(ring, roomId, BOB, { ...env, iv: flip(env.iv, 11) }, keys), null, 'other IV');
+  assert.equal(await openSignal(ring, roomId, BOB, { ...env, ct: flip(env.ct) }, keys), null, 'flipped ciphertext');
+  assert.equal(await openSignal(ring, roomId, BOB, { ...env, ct: 'AAAA' }, keys), null, 'truncated ciphertext');
+  assert.deepEqual(await openSignal(ring, roomId, BOB, env, keys), OFFER, 'the untouched envelope still opens');
 });
 
 test('a chat envelope cannot be passed off as a signal', async () => {
-  const chat = await sealChat(key, { roomId, sessionId: ALICE, counter: 9 }, { text: 'hi', nick: 'A', sentAt: 1 });
-  assert.equal(await openSignal(key, roomId, BOB, { ...chat, from: ALICE, to: BOB }), null);
+  const chat = await sealChat(ctx(ALICE, 9), { text: 'hi', sentAt: 1 });
+  assert.equal(await openSignal(ring, roomId, BOB, { ...chat, from: ALICE, to: BOB }, alice.publicKeys), null);
 });
 
 test('sealing refuses a bad counter, a bad or own recipient, and payloads over 16,384 bytes', async () => {
-  const sender = { roomId, sessionId: ALICE, counter: 1 };
-  await assert.rejects(sealSignal(key, { ...sender, counter: 0 }, BOB, { k: Kind.HELLO }), TypeError);
-  await assert.rejects(sealSignal(key, sender, 'nobody', { k: Kind.HELLO }), TypeError);
-  await assert.rejects(sealSignal(key, sender, ALICE, { k: Kind.HELLO }), TypeError);
+  await assert.rejects(sealSignal(ctx(ALICE, 0), BOB, { k: Kind.HELLO }), TypeError);
+  await assert.rejects(sealSignal(ctx(), 'nobody', { k: Kind.HELLO }), TypeError);
+  await assert.rejects(sealSignal(ctx(), ALICE, { k: Kind.HELLO }), TypeError);
   const huge = { ...OFFER, description: { type: 'offer', sdp: 'a'.repeat(16400) } };
-  await assert.rejects(sealSignal(key, sender, BOB, huge), EnvelopeTooLargeError);
+  await assert.rejects(sealSignal(ctx(), BOB, huge), EnvelopeTooLargeError);
 });
 
 test('payloads of every kind validate, and only their known fields are kept', () => {

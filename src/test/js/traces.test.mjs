@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SessionStore } from '../../main/webapp/js/session-store.js';
 import { eraseAll, onRepeatedEscape, sweepStale } from '../../main/webapp/js/traces.js';
+import { createKeyStore, createMemberKeys, memoryBackend } from '../../main/webapp/js/trust/member-keys.js';
 
 class MemoryStorage {
   constructor() { this.map = new Map(); }
@@ -34,6 +35,18 @@ test('every kept session and replay guard but the current room\'s is dropped, wi
   assert.deepEqual([...storage.map.keys()], ['sotto.room'], 'on the landing page no room\'s session or guard is kept');
 });
 
+test('the sweep also deletes the member keys of every room but the current one', async () => {
+  const store = new SessionStore(new MemoryStorage(), () => 0);
+  const keyStore = createKeyStore(memoryBackend());
+  const keys = await createMemberKeys();
+  for (let i = 0; i < 3; i += 1) await keyStore.save(room(i), session(i).sessionId, keys);
+  await sweepStale(store, room(2), keyStore);
+  assert.equal(await keyStore.load(room(0)), null);
+  assert.equal((await keyStore.load(room(2))).sessionId, session(2).sessionId);
+  await sweepStale(store, null, keyStore);
+  assert.equal(await keyStore.load(room(2)), null, 'on the landing page no room\'s keys are kept');
+});
+
 test('erasing clears both storages, every IndexedDB database and every cache', async () => {
   const deleted = [];
   const g = {
@@ -54,7 +67,11 @@ test('erasing clears both storages, every IndexedDB database and every cache', a
   g.localStorage.setItem('sotto.session.r', '{}');
   await eraseAll(g);
   assert.equal(g.sessionStorage.length + g.localStorage.length, 0);
-  assert.deepEqual(deleted.sort(), ['cache:c', 'db:a', 'db:b']);
+  assert.deepEqual(deleted.sort(), ['cache:c', 'db:a', 'db:b', 'db:sotto-keys']);
+  deleted.length = 0;
+  delete g.indexedDB.databases;
+  await eraseAll(g);
+  assert.deepEqual(deleted.sort(), ['cache:c', 'db:sotto-keys'], 'the keys go also where databases are not listed');
   await eraseAll({});
 });
 

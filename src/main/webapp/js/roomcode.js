@@ -18,6 +18,14 @@ export function formatCode(bytes) {
   if (!(bytes instanceof Uint8Array) || bytes.length !== CODE_BYTES) {
     throw new TypeError('a room code is 16 bytes');
   }
+  return toCrockford(bytes).match(/.{1,4}/g).join('-');
+}
+
+/**
+ * Crockford base32 of bytes as one big-endian bit string; a last partial character is padded with zero bits.
+ * Also writes the members' key tags (trust/safety-code.js).
+ */
+export function toCrockford(bytes) {
   let chars = '';
   let acc = 0;
   let bits = 0;
@@ -30,8 +38,8 @@ export function formatCode(bytes) {
     }
     acc &= (1 << bits) - 1;
   }
-  chars += ALPHABET[(acc << (5 - bits)) & 31];
-  return chars.match(/.{1,4}/g).join('-');
+  if (bits > 0) chars += ALPHABET[(acc << (5 - bits)) & 31];
+  return chars;
 }
 
 /**

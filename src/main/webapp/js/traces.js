@@ -1,17 +1,22 @@
 // What the browser keeps of rooms, and its removal: sessions of other rooms are dropped on the next visit, and "Leave no trace" erases everything this origin stored in the browser.
 
+import { DB_NAME as KEYS_DB } from './trust/member-keys.js';
+
 /**
  * Drops every kept session but the one of the room being entered (`except`): a tab is in one room at a time, and a
  * session it left behind is either gone with its room or not worth keeping. The server is not asked which rooms
  * still exist: checking several tokens from one browser at once would tell it that those sessions are one person's.
+ * With a key store (trust/member-keys.js), the member keys of every other room go too; the promise settles then.
  */
-export function sweepStale(store, except = null) {
+export function sweepStale(store, except = null, keyStore = null) {
   store.keepOnly(except);
+  return keyStore ? keyStore.keepOnly(except === null ? [] : [except]) : Promise.resolve();
 }
 
 /**
- * Erases everything this origin keeps in the browser: both storages, and any IndexedDB database or cache
- * (Sotto makes none; a browser extension or an older version might have).
+ * Erases everything this origin keeps in the browser: both storages, every IndexedDB database (Sotto's member keys
+ * in `sotto-keys`, named even where the browser cannot list its databases) and every cache (Sotto makes none; a
+ * browser extension or an older version might have).
  */
 export async function eraseAll(g = globalThis) {
   for (const storage of ['sessionStorage', 'localStorage']) {
@@ -23,8 +28,9 @@ export async function eraseAll(g = globalThis) {
   }
   const pending = [];
   try {
-    if (g.indexedDB && typeof g.indexedDB.databases === 'function') {
-      for (const { name } of await g.indexedDB.databases()) {
+    if (g.indexedDB) {
+      const listed = typeof g.indexedDB.databases === 'function' ? await g.indexedDB.databases() : [];
+      for (const name of new Set([KEYS_DB, ...listed.map((db) => db.name)])) {
         if (name) {
           pending.push(new Promise((resolve) => {
             const request = g.indexedDB.deleteDatabase(name);

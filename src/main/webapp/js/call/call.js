@@ -26,7 +26,8 @@ export class Call {
   /**
    * @param {object} o
    * @param {object} o.view  from createCallView()
-   * @param {object} o.signals  { context, nextCounter, sendFrame } for the SignalChannel
+   * @param {object} o.signals  { context, nextCounter, sendFrame } for the SignalChannel; context() returns
+   *   { keyring, roomId, selfId, signKey, keysOf(sessionId) } (see channel.js)
    * @param {() => Promise<object>} o.fetchIce  GET /api/ice, parsed
    * @param {(sessionId: string) => string} o.nickOf
    * @param {{setTimeout: Function, clearTimeout: Function}} [o.timers]  for the TURN credential refresh

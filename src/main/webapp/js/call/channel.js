@@ -1,6 +1,7 @@
-// The encrypted signaling channel of a call: seals payloads for one recipient under the session's counter
-// and sends them in order, paced below the relay's limit; opens received signals, dropping any that fail
-// to open or replay a (sender, counter); and takes back the relay's refusals of its frames. No DOM.
+// The encrypted signaling channel of a call: signs and seals payloads for one recipient under the session's counter
+// and the room's newest epoch key, and sends them in order, paced below the relay's limit; opens received signals,
+// dropping any that fail to open or to verify under the sender's announced keys or replay a (sender, counter); and
+// takes back the relay's refusals of its frames. No DOM.
 
 import { openSignal, sealSignal } from './signaling.js';
 
@@ -13,7 +14,10 @@ const DEFAULT_RETRY_MS = 1000;
 export class SignalChannel {
   /**
    * @param {object} o
-   * @param {() => {key: CryptoKey, roomId: string, selfId: string}} o.context  read at every seal and open
+   * @param {() => {keyring: import('../trust/epochs.js').EpochKeys, roomId: string, selfId: string,
+   *   signKey: CryptoKey, keysOf: (sessionId: string) => ({sig: string, dh: string}|null)}} o.context
+   *   read at every seal and open: the room's epoch keys, this member's private signing key, and the verified
+   *   public keys each member announced in its profile (null when none is known: its signals are dropped)
    * @param {() => number} o.nextCounter  reserves the session's next counter (shared with chat and profile)
    * @param {(frame: object) => boolean} o.sendFrame  sends a client frame now; false when offline
    * @param {(from: string, payload: object) => (void|Promise<void>)} o.onMessage  an opened, validated payload
@@ -37,11 +41,16 @@ export class SignalChannel {
   send(to, payload) {
     const step = this.outgoing.then(async () => {
       await this.pace();
-      const { key, roomId, selfId } = this.context();
+      const {
+        keyring, roomId, selfId, signKey,
+      } = this.context();
+      const { epoch, key } = keyring.highest;
       const counter = this.nextCounter();
       let frame;
       try {
-        frame = await sealSignal(key, { roomId, sessionId: selfId, counter }, to, payload);
+        frame = await sealSignal({
+          roomId, sessionId: selfId, counter, epoch, key, signKey,
+        }, to, payload);
       } catch (error) {
         this.onTooLarge(error);
         return false;
@@ -58,8 +67,10 @@ export class SignalChannel {
     this.incoming = this.incoming.then(async () => {
       const id = `${frame.from}:${frame.c}`;
       if (this.seen.has(id)) return;
-      const { key, roomId, selfId } = this.context();
-      const payload = await openSignal(key, roomId, selfId, frame);
+      const {
+        keyring, roomId, selfId, keysOf,
+      } = this.context();
+      const payload = await openSignal(keyring, roomId, selfId, frame, keysOf(frame.from));
       if (!payload || this.seen.has(id)) return;
       this.seen.add(id);
       await this.onMessage(frame.from, payload);

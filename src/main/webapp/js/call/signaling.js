@@ -1,11 +1,9 @@
-// Call signaling envelopes (docs/PROTOCOL.md, "Calls"): sealing and opening `signal` frames under the room key,
-// bound to sender, counter and recipient, and validating what they carry. No DOM: runs in browsers and in Node.
+// Call signaling envelopes (docs/PROTOCOL.md, "Calls"): sealing and opening `signal` frames as signed v2
+// envelopes under the room's newest epoch key, bound to sender, counter and recipient, and validating what they
+// carry. No DOM: runs in browsers and in Node.
 
-import { open, seal } from '../crypto.js';
-import { fromBase64Url, isBase64UrlOfLength, toBase64Url, utf8Decode, utf8Encode } from '../encoding.js';
-import {
-  EnvelopeTooLargeError, isCounter, isSessionId, MAX_CT_BYTES, VERSION,
-} from '../protocol.js';
+import { isBase64UrlOfLength, toBase64Url } from '../encoding.js';
+import { isSessionId, openSignal as openEnvelope, sealSignal as sealEnvelope } from '../protocol.js';
 
 export const GEN_BYTES = 8;
 export const MAX_SDP_CHARS = 15000;
@@ -26,35 +24,25 @@ export const Kind = Object.freeze({
   ICE: 'ice', // an ICE candidate for our connection
 });
 
-/** AAD = UTF-8 of JSON.stringify(["sotto/v1", "signal", roomId, from, counter, to]). */
-export function signalAad(roomId, from, counter, to) {
-  return utf8Encode(JSON.stringify([VERSION, 'signal', roomId, from, counter, to]));
+/**
+ * Seals a signal payload for one other member into a client `signal` frame. ctx is protocol.js's sealing context
+ * { roomId, sessionId, counter, epoch, key, signKey }; `iv` is for tests only. Throws EnvelopeTooLargeError when
+ * the ciphertext would exceed the relay's limit.
+ */
+export async function sealSignal(ctx, to, payload, iv) {
+  if (!isSessionId(to) || to === ctx.sessionId) throw new TypeError('bad recipient');
+  return sealEnvelope(ctx, to, payload, iv);
 }
 
 /**
- * Seals a signal payload for one recipient into a client `signal` frame. `iv` is for tests only.
- * Throws EnvelopeTooLargeError when the ciphertext would exceed the relay's limit.
+ * Opens a received signal {from, to, c, iv, ct} addressed to `selfId`, signed by the sender whose announced keys
+ * are `senderKeys`. Returns the validated payload, or null when it is addressed to someone else, fails to open or
+ * to verify (or the sender's keys are unknown), or carries something unexpected.
  */
-export async function sealSignal(key, { roomId, sessionId, counter }, to, payload, iv) {
-  if (!isCounter(counter)) throw new TypeError('bad counter');
-  if (!isSessionId(to) || to === sessionId) throw new TypeError('bad recipient');
-  const sealed = await seal(key, signalAad(roomId, sessionId, counter, to), utf8Encode(JSON.stringify(payload)), iv);
-  if (sealed.ct.length > MAX_CT_BYTES.signal) throw new EnvelopeTooLargeError('signal envelope too large');
-  return { t: 'signal', to, c: counter, iv: toBase64Url(sealed.iv), ct: toBase64Url(sealed.ct) };
-}
-
-/**
- * Opens a received signal {from, to, c, iv, ct} addressed to `selfId`. Returns the validated payload,
- * or null when it is addressed to someone else, fails to open, or carries something unexpected.
- */
-export async function openSignal(key, roomId, selfId, { from, to, c, iv, ct }) {
-  if (to !== selfId || from === selfId) return null;
-  try {
-    const plain = await open(key, signalAad(roomId, from, c, to), fromBase64Url(iv), fromBase64Url(ct));
-    return parseSignalPayload(JSON.parse(utf8Decode(plain)));
-  } catch {
-    return null;
-  }
+export async function openSignal(keyring, roomId, selfId, frame, senderKeys) {
+  if (frame.to !== selfId || frame.from === selfId) return null;
+  const body = await openEnvelope(keyring, roomId, frame, senderKeys);
+  return body && parseSignalPayload(body);
 }
 
 // ---- payloads ----
