@@ -5,8 +5,7 @@ import {
   createKeyStore, createMemberKeys, indexedDbBackend, memoryBackend,
 } from '../../main/webapp/js/trust/member-keys.js';
 
-const room = (i) => `${'R'.repeat(42)}${i}`;
-const SESSION = 'AAECAwQFBgcICQoLDA0ODw';
+const session = (i) => `${'S'.repeat(21)}${i}`;
 
 test('a member gets an ECDSA and an ECDH P-256 pair whose private keys cannot be exported', async () => {
   const keys = await createMemberKeys();
@@ -23,40 +22,38 @@ test('a member gets an ECDSA and an ECDH P-256 pair whose private keys cannot be
   assert.notEqual((await createMemberKeys()).publicKeys.sig, keys.publicKeys.sig);
 });
 
-test('the key store gives back the saved session and keys, public keys recomputed', async () => {
+test('the key store gives back a session\'s keys, public keys recomputed', async () => {
   const store = createKeyStore(memoryBackend());
   const keys = await createMemberKeys();
-  assert.equal(await store.load(room(1)), null);
-  await store.save(room(1), SESSION, keys);
-  const loaded = await store.load(room(1));
-  assert.equal(loaded.sessionId, SESSION);
-  assert.equal(loaded.keys.sign.privateKey, keys.sign.privateKey);
-  assert.equal(loaded.keys.dh.privateKey, keys.dh.privateKey);
-  assert.deepEqual(loaded.keys.publicKeys, keys.publicKeys);
+  assert.equal(await store.load(session(1)), null);
+  await store.save(session(1), keys);
+  const loaded = await store.load(session(1));
+  assert.equal(loaded.sign.privateKey, keys.sign.privateKey);
+  assert.equal(loaded.dh.privateKey, keys.dh.privateKey);
+  assert.deepEqual(loaded.publicKeys, keys.publicKeys);
 });
 
-test('removing a room\'s keys forgets them; keepOnly deletes every room not listed', async () => {
+test('two sessions (two tabs in one room) keep their own keys; removing one forgets only it', async () => {
   const store = createKeyStore(memoryBackend());
-  const keys = await createMemberKeys();
-  for (let i = 0; i < 4; i += 1) await store.save(room(i), SESSION, keys);
-  await store.remove(room(0));
-  assert.equal(await store.load(room(0)), null);
-  await store.keepOnly([room(2), room(9)]);
-  assert.equal(await store.load(room(1)), null);
-  assert.equal(await store.load(room(3)), null);
-  assert.equal((await store.load(room(2))).sessionId, SESSION);
-  await store.keepOnly([]);
-  assert.equal(await store.load(room(2)), null);
+  const first = await createMemberKeys();
+  const second = await createMemberKeys();
+  await store.save(session(1), first);
+  await store.save(session(2), second);
+  assert.deepEqual((await store.load(session(1))).publicKeys, first.publicKeys);
+  assert.deepEqual((await store.load(session(2))).publicKeys, second.publicKeys);
+  await store.remove(session(1));
+  assert.equal(await store.load(session(1)), null);
+  assert.deepEqual(await store.sessionIds(), [session(2)]);
 });
 
 test('a record that is not whole loads as nothing', async () => {
   const backend = memoryBackend();
   const store = createKeyStore(backend);
   const keys = await createMemberKeys();
-  await backend.put({ roomId: room(1), sessionId: SESSION, sign: keys.sign });
-  await backend.put({ roomId: room(2), sessionId: SESSION, sign: keys.dh, dh: keys.dh });
-  assert.equal(await store.load(room(1)), null);
-  assert.equal(await store.load(room(2)), null);
+  await backend.put({ sessionId: session(1), sign: keys.sign });
+  await backend.put({ sessionId: session(2), sign: keys.dh, dh: keys.dh });
+  assert.equal(await store.load(session(1)), null);
+  assert.equal(await store.load(session(2)), null);
 });
 
 test('without IndexedDB (private mode) the store keeps keys in memory for the page\'s life', async () => {
@@ -72,12 +69,11 @@ test('without IndexedDB (private mode) the store keeps keys in memory for the pa
   for (const g of [{}, failing]) {
     const store = createKeyStore(indexedDbBackend(g));
     const keys = await createMemberKeys();
-    await store.save(room(1), SESSION, keys);
-    await store.save(room(2), SESSION, keys);
-    assert.deepEqual((await store.load(room(1))).keys.publicKeys, keys.publicKeys);
-    await store.keepOnly([room(2)]);
-    assert.equal(await store.load(room(1)), null);
-    await store.remove(room(2));
-    assert.equal(await store.load(room(2)), null);
+    await store.save(session(1), keys);
+    await store.save(session(2), keys);
+    assert.deepEqual((await store.load(session(1))).publicKeys, keys.publicKeys);
+    await store.remove(session(1));
+    assert.equal(await store.load(session(1)), null);
+    assert.deepEqual(await store.sessionIds(), [session(2)]);
   }
 });

@@ -19,7 +19,7 @@ const ALICE = 'AAECAwQFBgcICQoLDA0ODw';
 const BOB = 'EBESExQVFhcYGRobHB0eHw';
 const CAROL = 'ICEiIyQlJicoKSorLC0uLw';
 const TOKEN = toBase64Url(new Uint8Array(32).fill(7));
-const CHAT = { text: 'hello', sentAt: 1700000000000 };
+const CHAT = { text: 'hello', sentAt: 1700000000000, nick: 'Quiet Otter' };
 
 const roomId = await deriveRoomId(CODE);
 const otherRoomId = await deriveRoomId(new Uint8Array(16));
@@ -54,7 +54,7 @@ test('a sealed chat frame has the wire shape; its plaintext is the body text and
   decipher.setAuthTag(ct.subarray(-16));
   const plain = JSON.parse(Buffer.concat([decipher.update(ct.subarray(0, -16)), decipher.final()]).toString('utf8'));
   assert.deepEqual(Object.keys(plain), ['b', 's']);
-  assert.equal(plain.b, '{"text":"hello","sentAt":1700000000000}');
+  assert.equal(plain.b, '{"text":"hello","sentAt":1700000000000,"nick":"Quiet Otter"}');
   assert.match(plain.s, /^[A-Za-z0-9_-]{86}$/, '64 bytes, base64url');
 });
 

@@ -14,7 +14,7 @@ class MemoryStorage {
 
 const ROOM = 'JyvAYOWzpKRaN4Nfct06nW7WNBfLYbl8i4bs6nGkKYU';
 const SESSION = {
-  sessionId: 'AAECAwQFBgcICQoLDA0ODw', token: 'B'.repeat(42) + 'A', owner: true, counter: 0,
+  sessionId: 'AAECAwQFBgcICQoLDA0ODw', token: 'B'.repeat(42) + 'A', owner: true, admitted: true, counter: 0,
 };
 const BOB = 'EBESExQVFhcYGRobHB0eHw';
 
@@ -25,7 +25,7 @@ test('sessions are kept per room ID, without the nickname or anything else', () 
   assert.deepEqual(store.load(ROOM), SESSION);
   assert.deepEqual([...storage.map.keys()], [`sotto.session.${ROOM}`]);
   assert.deepEqual(Object.keys(JSON.parse(storage.map.get(`sotto.session.${ROOM}`))),
-    ['sessionId', 'token', 'owner', 'counter', 'savedAt']);
+    ['sessionId', 'token', 'owner', 'admitted', 'counter', 'savedAt']);
   assert.equal(store.load('other'), null);
   store.saveGuard(ROOM, { [BOB]: [4, 9] });
   store.remove(ROOM);
@@ -86,6 +86,16 @@ test('sessions kept in localStorage by older versions move to the tab without th
   assert.deepEqual([...legacy.map.keys()], ['sotto.call.hide-ip'], 'the relay-only call setting is no room\'s');
   assert.deepEqual(store.load(ROOM), { ...SESSION, counter: 7 });
   assert.ok(![...storage.map.values()].some((v) => v.includes('Otter')));
+});
+
+test('a knocking session is kept as not admitted, and an entry without the flag counts as admitted', () => {
+  const storage = new MemoryStorage();
+  const store = new SessionStore(storage, () => 1000);
+  store.save(ROOM, { ...SESSION, owner: false, admitted: false });
+  assert.equal(store.load(ROOM).admitted, false);
+  const { admitted, ...older } = SESSION;
+  storage.setItem(`sotto.session.${ROOM}`, JSON.stringify({ ...older, savedAt: 1000 }));
+  assert.equal(store.load(ROOM).admitted, true);
 });
 
 test('corrupt entries are ignored', () => {

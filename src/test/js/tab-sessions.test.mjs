@@ -55,3 +55,16 @@ test('without BroadcastChannel nothing is asked', () => {
   tabs.hold('S')();
   tabs.ask('S', () => assert.fail('no other tab can answer'))();
 });
+
+test('a tab asks the others whether a session is in use before its keys are swept', async () => {
+  const Channel = channels();
+  const timers = clock();
+  const first = createTabSessions({ Channel, timers });
+  const second = createTabSessions({ Channel, timers });
+  first.hold('S1');
+  assert.equal(await first.isHeld('S1'), true, 'its own session, without asking');
+  assert.equal(await second.isHeld('S1'), true, 'the other tab answers at once');
+  const unused = second.isHeld('S2');
+  timers.advance(ASK_MS);
+  assert.equal(await unused, false, 'nobody answers for a session no tab uses');
+});

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SessionStore } from '../../main/webapp/js/session-store.js';
-import { eraseAll, onRepeatedEscape, sweepStale } from '../../main/webapp/js/traces.js';
+import { eraseAll, onRepeatedEscape, sweepKeys, sweepStale } from '../../main/webapp/js/traces.js';
 import { createKeyStore, createMemberKeys, memoryBackend } from '../../main/webapp/js/trust/member-keys.js';
 
 class MemoryStorage {
@@ -35,16 +35,16 @@ test('every kept session and replay guard but the current room\'s is dropped, wi
   assert.deepEqual([...storage.map.keys()], ['sotto.room'], 'on the landing page no room\'s session or guard is kept');
 });
 
-test('the sweep also deletes the member keys of every room but the current one', async () => {
-  const store = new SessionStore(new MemoryStorage(), () => 0);
+test('the key sweep deletes the keys of sessions no open tab uses, and keeps the current and the held ones', async () => {
   const keyStore = createKeyStore(memoryBackend());
   const keys = await createMemberKeys();
-  for (let i = 0; i < 3; i += 1) await keyStore.save(room(i), session(i).sessionId, keys);
-  await sweepStale(store, room(2), keyStore);
-  assert.equal(await keyStore.load(room(0)), null);
-  assert.equal((await keyStore.load(room(2))).sessionId, session(2).sessionId);
-  await sweepStale(store, null, keyStore);
-  assert.equal(await keyStore.load(room(2)), null, 'on the landing page no room\'s keys are kept');
+  const ids = [0, 1, 2, 3].map((i) => session(i).sessionId);
+  for (const id of ids) await keyStore.save(id, keys);
+  const asked = [];
+  const tabs = { isHeld: async (id) => { asked.push(id); return id === ids[1]; } };
+  await sweepKeys(keyStore, tabs, ids[3]);
+  assert.deepEqual((await keyStore.sessionIds()).sort(), [ids[1], ids[3]].sort());
+  assert.ok(!asked.includes(ids[3]), 'the session this tab re-enters is not even asked about');
 });
 
 test('erasing clears both storages, every IndexedDB database and every cache', async () => {

@@ -5,7 +5,7 @@ import {
 } from 'node:crypto';
 import { fromBase64Url, utf8Decode } from '../../main/webapp/js/encoding.js';
 import { envelopeAad } from '../../main/webapp/js/protocol.js';
-import { fingerprint, keyTag, safetyCode } from '../../main/webapp/js/trust/safety-code.js';
+import { fingerprint, keyTag, memberCode, safetyCode } from '../../main/webapp/js/trust/safety-code.js';
 import { signatureInput, verify } from '../../main/webapp/js/trust/signing.js';
 import { unwrapEpochKey, wrapEpochKey } from '../../main/webapp/js/trust/epochs.js';
 import { fixedMemberKeys, JWK } from './member-fixtures.mjs';
@@ -27,6 +27,7 @@ const BOB_KEYS = {
   dh: 'BJklZpcPbOlsAO_XhkjtHpC74LoRFa7AyUniB-Wt_RZF6JaYb_A_Jv8wFcC_vtOKaF-W00eheS07xLGwD05c7qo',
 };
 const SAFETY_CODE = '1399 3545 1364';
+const ALICE_MEMBER_CODE = '4810 3778 5695';
 const ALICE_TAG = 'YTBDAQD8';
 const BOB_TAG = 'MSNZT5GN';
 const BINDING = {
@@ -63,6 +64,15 @@ test('known answer: the safety code of Alice and Bob in the known room, recomput
   const digest = sha256(Buffer.from('sotto/v2/safety', 'utf8'), raw(ROOM_ID), low, high);
   const digits = (digest.readBigUInt64BE(0) % 10n ** 12n).toString().padStart(12, '0');
   assert.equal(SAFETY_CODE, `${digits.slice(0, 4)} ${digits.slice(4, 8)} ${digits.slice(8)}`);
+});
+
+test('known answer: a knocking member\'s code, recomputed with node:crypto', async () => {
+  assert.equal(await memberCode(ROOM_ID, ALICE_KEYS), ALICE_MEMBER_CODE);
+  const digest = sha256(Buffer.from('sotto/v2/member', 'utf8'), raw(ROOM_ID), sha256(raw(ALICE_KEYS.sig),
+    raw(ALICE_KEYS.dh)));
+  const digits = (digest.readBigUInt64BE(0) % 10n ** 12n).toString().padStart(12, '0');
+  assert.equal(ALICE_MEMBER_CODE, `${digits.slice(0, 4)} ${digits.slice(4, 8)} ${digits.slice(8)}`);
+  assert.notEqual(await memberCode(ROOM_ID, BOB_KEYS), ALICE_MEMBER_CODE);
 });
 
 test('known answer: key tags are Crockford base32 of the fingerprint\'s first 5 bytes', async () => {

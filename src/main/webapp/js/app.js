@@ -12,7 +12,7 @@ import { Room } from './room.js';
 import { formatCode, generateCode, parseCode, parseCodeOrLink } from './roomcode.js';
 import { SessionStore } from './session-store.js';
 import { createTabSessions } from './tab-sessions.js';
-import { eraseAll, onRepeatedEscape, sweepStale } from './traces.js';
+import { eraseAll, onRepeatedEscape, sweepKeys, sweepStale } from './traces.js';
 import { createComposer } from './views/composer.js';
 import { createCallView } from './views/call-view.js';
 import { byId } from './views/dom.js';
@@ -230,7 +230,9 @@ async function start() {
     else landing.show();
   }
   const current = code && code !== 'invalid' ? await deriveRoomId(code) : null;
+  const keep = current ? store.load(current)?.sessionId ?? null : null;
   sweepStale(store, current);
+  await sweepKeys(keyStore, tabs, keep);
 }
 
 globalThis.addEventListener('hashchange', () => openLink());

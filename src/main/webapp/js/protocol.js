@@ -128,11 +128,16 @@ function signedBy(sig, kind, roomId, { from, c }, opened, to = null) {
   }, opened.bodyText, opened.s);
 }
 
-/** Seals a text message into a client `msg` frame under ctx's epoch. `iv` is for tests only. */
-export async function sealChat(ctx, { text, sentAt }, iv) {
+/**
+ * Seals a text message into a client `msg` frame under ctx's epoch. `nick` (optional) is the sender's nickname at
+ * the time: shown, marked unverified, only for a sender whose keys a reader never saw. `iv` is for tests only.
+ */
+export async function sealChat(ctx, { text, sentAt, nick }, iv) {
   if (typeof text !== 'string' || text.length > MAX_TEXT_CHARS) throw new EnvelopeTooLargeError('text too long');
   if (!Number.isFinite(sentAt)) throw new TypeError('bad sentAt');
-  return { t: 'msg', ...await sealEnvelope('chat', ctx, { text, sentAt }, iv) };
+  if (nick !== undefined && !isNick(nick)) throw new TypeError('bad nickname');
+  const body = nick === undefined ? { text, sentAt } : { text, sentAt, nick };
+  return { t: 'msg', ...await sealEnvelope('chat', ctx, body, iv) };
 }
 
 /**
@@ -163,8 +168,8 @@ export async function openChat(keyring, roomId, env, senderKeys) {
     content = { kind: 'epoch', handover };
   } else {
     if (body.type !== undefined || typeof body.text !== 'string' || body.text.length > MAX_TEXT_CHARS
-      || !Number.isFinite(body.sentAt)) return null;
-    content = { kind: 'text', text: body.text, sentAt: body.sentAt };
+      || !Number.isFinite(body.sentAt) || (body.nick !== undefined && !isNick(body.nick))) return null;
+    content = { kind: 'text', text: body.text, sentAt: body.sentAt, nick: body.nick ?? '' };
   }
   if (senderKeys && !await signedBy(senderKeys.sig, 'chat', roomId, env, opened)) return null;
   return { epoch, verified: Boolean(senderKeys), ...content };

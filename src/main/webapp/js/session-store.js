@@ -1,7 +1,7 @@
 // What one tab remembers of its rooms, in sessionStorage only: it is gone when the tab closes, and no
 // other tab sees it. Never the nickname, never anything in localStorage.
 //   sotto.room              the code of the room this tab is in: a reload re-enters it, "Copy invite link" works
-//   sotto.session.<roomId>  {sessionId, token, owner, counter, savedAt}
+//   sotto.session.<roomId>  {sessionId, token, owner, admitted, counter, savedAt}
 //   sotto.guard.<roomId>    the replay guard: per sender, the highest chat counter accepted and its seq
 // Entries unused for MAX_AGE_MS are dropped; the room would be deleted by then unless others kept it busy.
 
@@ -90,14 +90,23 @@ export class SessionStore {
       sessionId: value.sessionId,
       token: value.token,
       owner: value.owner,
+      // false while the session knocks (the owner has not admitted it yet)
+      admitted: value.admitted !== false,
       counter: Number.isSafeInteger(value.counter) && value.counter >= 0 ? value.counter : 0,
     };
   }
 
-  /** Keeps the session's ID, token, owner flag and counter; anything else it carries (the nickname) is not kept. */
+  /**
+   * Keeps the session's ID, token, owner flag, admission and counter; anything else it carries (the nickname) is
+   * not kept.
+   */
   save(roomId, session) {
-    const { sessionId, token, owner, counter } = session;
-    write(this.storage, SESSION + roomId, { sessionId, token, owner, counter, savedAt: this.now() });
+    const {
+      sessionId, token, owner, counter,
+    } = session;
+    write(this.storage, SESSION + roomId, {
+      sessionId, token, owner, admitted: session.admitted !== false, counter, savedAt: this.now(),
+    });
   }
 
   /**

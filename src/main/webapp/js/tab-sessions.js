@@ -8,7 +8,9 @@ const CHANNEL = 'sotto.sessions';
 export const ASK_MS = 500;
 
 export function createTabSessions({ Channel = globalThis.BroadcastChannel, timers = globalThis } = {}) {
-  if (typeof Channel !== 'function') return { ask: () => () => {}, hold: () => () => {} };
+  if (typeof Channel !== 'function') {
+    return { ask: () => () => {}, hold: () => () => {}, isHeld: async () => true };
+  }
   const channel = new Channel(CHANNEL);
   const held = new Set(); // session IDs this tab uses
   const asking = new Map(); // session ID -> called when another tab uses it
@@ -27,6 +29,22 @@ export function createTabSessions({ Channel = globalThis.BroadcastChannel, timer
   return {
     /** This tab uses a session it just got: it answers for it. Returns the release. */
     hold,
+    /** Whether this tab or another open one uses the session (another tab answers within ASK_MS). */
+    isHeld(sessionId) {
+      if (held.has(sessionId)) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const timer = timers.setTimeout(() => {
+          asking.delete(sessionId);
+          resolve(false);
+        }, ASK_MS);
+        asking.set(sessionId, () => {
+          asking.delete(sessionId);
+          timers.clearTimeout(timer);
+          resolve(true);
+        });
+        channel.postMessage({ t: 'who', sessionId });
+      });
+    },
     /**
      * This tab wants to use a kept session: `onTaken` is called if another tab already does; otherwise the tab
      * holds it after ASK_MS. Returns the release.

@@ -6,11 +6,20 @@ import { DB_NAME as KEYS_DB } from './trust/member-keys.js';
  * Drops every kept session but the one of the room being entered (`except`): a tab is in one room at a time, and a
  * session it left behind is either gone with its room or not worth keeping. The server is not asked which rooms
  * still exist: checking several tokens from one browser at once would tell it that those sessions are one person's.
- * With a key store (trust/member-keys.js), the member keys of every other room go too; the promise settles then.
  */
-export function sweepStale(store, except = null, keyStore = null) {
+export function sweepStale(store, except = null) {
   store.keepOnly(except);
-  return keyStore ? keyStore.keepOnly(except === null ? [] : [except]) : Promise.resolve();
+}
+
+/**
+ * Deletes the member keys (trust/member-keys.js) of every session that no open tab of this browser uses: the keys
+ * of a tab closed without leaving go on the next visit. `keep`: the session this tab is about to use again.
+ * IndexedDB is shared by the tabs, so each one is asked first (tab-sessions.js).
+ */
+export async function sweepKeys(keyStore, tabs, keep = null) {
+  const ids = (await keyStore.sessionIds()).filter((id) => id !== keep);
+  const held = await Promise.all(ids.map((id) => tabs.isHeld(id)));
+  await Promise.all(ids.filter((id, i) => !held[i]).map((id) => keyStore.remove(id)));
 }
 
 /**

@@ -1,6 +1,7 @@
 // A member's own key pairs in one room (docs/PROTOCOL.md, "Member keys"): ECDSA P-256 to sign what it sends,
-// ECDH P-256 to receive the room's epoch keys. Private keys are non-extractable CryptoKeys; they are kept per room
-// ID in IndexedDB (database `sotto-keys`) so a reload is the same member, and in memory where IndexedDB is missing.
+// ECDH P-256 to receive the room's epoch keys. Private keys are non-extractable CryptoKeys; they are kept per
+// session ID in IndexedDB (database `sotto-keys`) so a reload is the same member, and in memory where IndexedDB is
+// missing. Per session, not per room: two tabs in one room are two members with two sessions.
 
 import { toBase64Url } from '../encoding.js';
 
@@ -38,10 +39,10 @@ const isPair = (v, name) => typeof v === 'object' && v !== null
 export function memoryBackend() {
   const records = new Map();
   return {
-    async get(roomId) { return records.get(roomId) ?? null; },
-    async put(record) { records.set(record.roomId, record); },
-    async delete(roomId) { records.delete(roomId); },
-    async roomIds() { return [...records.keys()]; },
+    async get(sessionId) { return records.get(sessionId) ?? null; },
+    async put(record) { records.set(record.sessionId, record); },
+    async delete(sessionId) { records.delete(sessionId); },
+    async ids() { return [...records.keys()]; },
   };
 }
 
@@ -55,7 +56,7 @@ function request(req) {
 function openDatabase(idb) {
   return new Promise((resolve, reject) => {
     const req = idb.open(DB_NAME, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'roomId' });
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'sessionId' });
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error ?? new Error('IndexedDB unavailable'));
     req.onblocked = () => reject(new Error('IndexedDB blocked'));
@@ -63,7 +64,7 @@ function openDatabase(idb) {
 }
 
 /**
- * Database `sotto-keys`, one record per room ID. Where IndexedDB is missing or fails (private mode, storage
+ * Database `sotto-keys`, one record per session ID. Where IndexedDB is missing or fails (private mode, storage
  * disabled), every call from then on goes to memory: the room still works until the page is closed.
  */
 export function indexedDbBackend(g = globalThis) {
@@ -89,41 +90,37 @@ export function indexedDbBackend(g = globalThis) {
     return fallback();
   };
   return {
-    get: (roomId) => run('readonly', (s) => request(s.get(roomId)).then((r) => r ?? null), () => memory.get(roomId)),
+    get: (id) => run('readonly', (s) => request(s.get(id)).then((r) => r ?? null), () => memory.get(id)),
     put: (record) => run('readwrite', (s) => request(s.put(record)), () => memory.put(record)),
-    delete: (roomId) => run('readwrite', (s) => request(s.delete(roomId)), () => memory.delete(roomId)),
-    roomIds: () => run('readonly', (s) => request(s.getAllKeys()), () => memory.roomIds()),
+    delete: (id) => run('readwrite', (s) => request(s.delete(id)), () => memory.delete(id)),
+    ids: () => run('readonly', (s) => request(s.getAllKeys()), () => memory.ids()),
   };
 }
 
-/** The member keys of each room this browser is in, with the session they belong to. */
+/** The member keys of each session this browser holds (one per room and tab). */
 export function createKeyStore(backend = indexedDbBackend()) {
   return {
-    /** { sessionId, keys } kept for the room, or null (none, or a record that is not whole). */
-    async load(roomId) {
+    /** The keys kept for the session, or null (none, or a record that is not whole). */
+    async load(sessionId) {
       try {
-        const record = await backend.get(roomId);
-        if (!record || typeof record.sessionId !== 'string' || !isPair(record.sign, 'ECDSA')
-          || !isPair(record.dh, 'ECDH')) return null;
+        const record = await backend.get(sessionId);
+        if (!record || !isPair(record.sign, 'ECDSA') || !isPair(record.dh, 'ECDH')) return null;
         const keys = { sign: record.sign, dh: record.dh };
-        return { sessionId: record.sessionId, keys: { ...keys, publicKeys: await publicKeysOf(keys) } };
+        return { ...keys, publicKeys: await publicKeysOf(keys) };
       } catch {
         return null;
       }
     },
     /** Keeps the pairs only: the public keys are computed again on load, so they cannot disagree. */
-    async save(roomId, sessionId, keys) {
-      await backend.put({ roomId, sessionId, sign: keys.sign, dh: keys.dh });
+    async save(sessionId, keys) {
+      await backend.put({ sessionId, sign: keys.sign, dh: keys.dh });
     },
-    async remove(roomId) {
-      await backend.delete(roomId);
+    async remove(sessionId) {
+      await backend.delete(sessionId);
     },
-    /** Deletes the keys of every room not listed (the start-up sweep of rooms no longer held). */
-    async keepOnly(roomIds) {
-      const keep = new Set(roomIds);
-      for (const roomId of await backend.roomIds()) {
-        if (!keep.has(roomId)) await backend.delete(roomId);
-      }
+    /** The sessions whose keys are kept. */
+    async sessionIds() {
+      return backend.ids();
     },
   };
 }

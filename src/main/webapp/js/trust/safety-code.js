@@ -5,6 +5,7 @@ import { fromBase64Url, utf8Encode } from '../encoding.js';
 import { toCrockford } from '../roomcode.js';
 
 export const SAFETY_LABEL = 'sotto/v2/safety';
+export const MEMBER_LABEL = 'sotto/v2/member';
 const POINT_BYTES = 65;
 const TAG_BYTES = 5;
 const CODE_MODULUS = 10n ** 12n;
@@ -46,9 +47,23 @@ export async function safetyCode(roomId, keysA, keysB) {
   if (!roomBytes) throw new TypeError('bad room ID');
   const [a, b] = await Promise.all([fingerprint(keysA), fingerprint(keysB)]);
   const [low, high] = compare(a, b) <= 0 ? [a, b] : [b, a];
-  const digest = await sha256(concat(utf8Encode(SAFETY_LABEL), roomBytes, low, high));
+  return twelveDigits(await sha256(concat(utf8Encode(SAFETY_LABEL), roomBytes, low, high)));
+}
+
+function twelveDigits(digest) {
   const value = new DataView(digest.buffer).getBigUint64(0, false) % CODE_MODULUS;
   return value.toString().padStart(12, '0').match(/.{4}/g).join(' ');
+}
+
+/**
+ * A knocking newcomer's code, before the owner and the newcomer can have a pair code: the first 8 bytes of
+ * SHA-256("sotto/v2/member" ‖ roomIdBytes ‖ fp), as "dddd dddd dddd". The newcomer's page shows it; the owner sees
+ * it beside the knock.
+ */
+export async function memberCode(roomId, keys) {
+  const roomBytes = fromBase64Url(roomId);
+  if (!roomBytes) throw new TypeError('bad room ID');
+  return twelveDigits(await sha256(concat(utf8Encode(MEMBER_LABEL), roomBytes, await fingerprint(keys))));
 }
 
 /** Crockford base32 of the fingerprint's first 5 bytes: 8 characters. */
