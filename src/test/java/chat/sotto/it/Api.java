@@ -51,7 +51,11 @@ public final class Api {
 
   /** A POST with a bearer token and an optional JSON body. */
   public static HttpResponse<String> post(String path, String json, String token) {
-    HttpRequest.Builder b = request(SottoWar.BASE, path, token);
+    return post(SottoWar.BASE, path, json, token);
+  }
+
+  public static HttpResponse<String> post(URI base, String path, String json, String token) {
+    HttpRequest.Builder b = request(base, path, token);
     if (json != null) {
       b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
     } else {
@@ -61,8 +65,12 @@ public final class Api {
   }
 
   public static HttpResponse<String> patch(String path, String json, String token) {
+    return patch(SottoWar.BASE, path, json, token);
+  }
+
+  public static HttpResponse<String> patch(URI base, String path, String json, String token) {
     return send(
-        request(SottoWar.BASE, path, token)
+        request(base, path, token)
             .header("Content-Type", "application/json")
             .method("PATCH", HttpRequest.BodyPublishers.ofString(json))
             .build());
