@@ -34,6 +34,7 @@ public class IceResource {
   @Produces(MediaType.APPLICATION_JSON)
   public String iceServers(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
     Participant who = sessions.authenticate(SessionToken.fromAuthorization(authorization));
+    who.requireAdmitted();
     requests.admit(who.id());
     JsonArrayBuilder servers = Json.createArrayBuilder();
     List<String> stun = settings.stunUrls();

@@ -18,6 +18,26 @@ public final class StrictJson {
 
   /** Parses {@code text} as one JSON object of at most {@code maxChars} with exactly the {@code members} given. */
   public static JsonObject object(String text, int maxChars, Set<String> members) {
+    JsonObject obj = parse(text, maxChars);
+    if (!obj.keySet().equals(members)) {
+      throw new Refusal(Reason.BAD_REQUEST);
+    }
+    return obj;
+  }
+
+  /**
+   * Parses {@code text} as one JSON object of at most {@code maxChars} with at least one of the optional {@code
+   * members} and nothing else (a partial update).
+   */
+  public static JsonObject someOf(String text, int maxChars, Set<String> members) {
+    JsonObject obj = parse(text, maxChars);
+    if (obj.isEmpty() || !members.containsAll(obj.keySet())) {
+      throw new Refusal(Reason.BAD_REQUEST);
+    }
+    return obj;
+  }
+
+  private static JsonObject parse(String text, int maxChars) {
     if (text == null || text.isEmpty()) {
       throw new Refusal(Reason.BAD_REQUEST);
     }
@@ -36,11 +56,19 @@ public final class StrictJson {
     if (value.getValueType() != JsonValue.ValueType.OBJECT) {
       throw new Refusal(Reason.BAD_REQUEST);
     }
-    JsonObject obj = value.asJsonObject();
-    if (!obj.keySet().equals(members)) {
-      throw new Refusal(Reason.BAD_REQUEST);
+    return value.asJsonObject();
+  }
+
+  /** An optional boolean member: null when absent, a 400 refusal when it is another type. */
+  public static Boolean optionalBoolean(JsonObject obj, String name) {
+    JsonValue v = obj.get(name);
+    if (v == null) {
+      return null;
     }
-    return obj;
+    if (v.getValueType() == JsonValue.ValueType.TRUE || v.getValueType() == JsonValue.ValueType.FALSE) {
+      return v.getValueType() == JsonValue.ValueType.TRUE;
+    }
+    throw new Refusal(Reason.BAD_REQUEST);
   }
 
   /** A string member, or a 400 refusal when it is another type. */

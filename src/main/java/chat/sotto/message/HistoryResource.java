@@ -36,7 +36,7 @@ public class HistoryResource {
     RoomId room = RoomId.parse(roomId);
     long beforeSeq = before == null ? Long.MAX_VALUE : number(before, 1, Long.MAX_VALUE);
     int size = limit == null ? DEFAULT_LIMIT : (int) number(limit, 1, MAX_LIMIT);
-    sessions.authenticateIn(SessionToken.fromAuthorization(authorization), room);
+    sessions.authenticateIn(SessionToken.fromAuthorization(authorization), room).requireAdmitted();
     MessageStore.Page page = messages.before(room, beforeSeq, size);
     StringBuilder json = new StringBuilder("{\"messages\":[");
     for (int i = 0; i < page.messages().size(); i++) {

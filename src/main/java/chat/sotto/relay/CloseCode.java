@@ -27,6 +27,10 @@ enum CloseCode {
   AUTH_BUSY(1013, "too many authentications"),
   /** The session left the room (elsewhere). */
   SESSION_ENDED(4001, "session ended"),
+  /** The owner removed this session, or refused its knock: the client forgets the session. */
+  REMOVED(4003, "removed"),
+  /** The owner admitted this knocking session: the client reconnects at once and gets the welcome. */
+  ADMITTED(4100, "admitted"),
   /** The session already has the most sockets allowed open at once. */
   TOO_MANY_CONNECTIONS(4029, "too many connections"),
   /** The client kept sending chat messages while told to wait (refusals faster than {@link Relay#REFUSALS}). */

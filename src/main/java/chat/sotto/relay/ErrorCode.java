@@ -13,6 +13,7 @@ enum ErrorCode {
   TOO_LARGE("too_large", "The frame is too large."),
   RATE_LIMITED("rate_limited", "Too many frames; slow down."),
   NOT_IN_ROOM("not_in_room", "That participant is not in this room."),
+  NOT_ADMITTED("not_admitted", "The owner has not admitted this session yet; only knock and ping are allowed."),
   UNAVAILABLE("unavailable", "Not stored; try again."),
   SERVER_FULL("server_full", "This server holds all the messages it can; try again later.");
 

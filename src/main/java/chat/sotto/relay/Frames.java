@@ -4,6 +4,7 @@ import chat.sotto.message.Envelope;
 import chat.sotto.message.MessageFrame;
 import chat.sotto.message.MessageSettings;
 import chat.sotto.message.StoredMessage;
+import chat.sotto.room.RoomAccess;
 import chat.sotto.session.Participant;
 import chat.sotto.session.SessionId;
 import chat.sotto.session.SessionToken;
@@ -40,6 +41,7 @@ public final class Frames {
 
   static final String PONG = "{\"t\":\"pong\"}";
   static final String GONE = "{\"t\":\"gone\"}";
+  static final String ADMITTED = "{\"t\":\"admitted\"}";
 
   // Looked up once: Json.createReader finds its provider through the service loader on every call, which
   // serializes all frame decoding on a class-loader lock under load.
@@ -76,6 +78,7 @@ public final class Frames {
       }
       case "msg" -> new Inbound.Chat(envelope(frame, MessageSettings.MAX_CIPHERTEXT_BYTES));
       case "profile" -> new Inbound.Profile(envelope(frame, MAX_PROFILE_BYTES));
+      case "knock" -> new Inbound.Knock(envelope(frame, MAX_PROFILE_BYTES));
       case "signal" -> {
         requireMembers(frame, SIGNAL);
         String to = string(frame, "to");
@@ -96,8 +99,18 @@ public final class Frames {
     };
   }
 
+  /**
+   * The welcome of an admitted member: the room's state and the admitted members' profiles; the owner's also lists
+   * the knocks of the sessions waiting to be admitted.
+   */
   static String welcome(
-      Participant self, long maxCounter, SessionId ownerId, long latestSeq, long firstSeq, List<Participant> members) {
+      Participant self,
+      long maxCounter,
+      SessionId ownerId,
+      RoomAccess access,
+      long latestSeq,
+      long firstSeq,
+      List<Participant> members) {
     StringBuilder b =
         new StringBuilder(256)
             .append("{\"t\":\"welcome\",\"sessionId\":\"")
@@ -111,17 +124,44 @@ public final class Frames {
             .append(",\"firstSeq\":")
             .append(firstSeq)
             .append(",\"maxCounter\":")
-            .append(maxCounter)
-            .append(",\"profiles\":[");
-    boolean first = true;
-    for (Participant p : members) {
-      if (p.hasProfile()) {
-        b.append(first ? "" : ",");
-        appendProfile(b, p.id().value(), p.profileCounter(), p.profileIv(), p.profileCt());
-        first = false;
-      }
+            .append(maxCounter);
+    appendAccess(b, access);
+    b.append(",\"profiles\":[");
+    appendStored(b, "profile", members, true);
+    b.append(']');
+    if (self.owner()) {
+      b.append(",\"knocks\":[");
+      appendStored(b, "knock", members, false);
+      b.append(']');
     }
-    return b.append("]}").toString();
+    return b.append('}').toString();
+  }
+
+  /** The answer to a knocking session's auth: it waits for the owner. */
+  static String waiting(SessionId self) {
+    return "{\"t\":\"waiting\",\"sessionId\":\"" + self.value() + "\"}";
+  }
+
+  static String knock(SessionId from, Envelope e) {
+    StringBuilder b = new StringBuilder(e.ciphertext().length() + 100);
+    appendEnvelope(b, "knock", from.value(), e.counter(), e.iv(), e.ciphertext());
+    return b.toString();
+  }
+
+  static String knock(Participant p) {
+    StringBuilder b = new StringBuilder(p.profileCt().length() + 100);
+    appendEnvelope(b, "knock", p.id().value(), p.profileCounter(), p.profileIv(), p.profileCt());
+    return b.toString();
+  }
+
+  static String room(RoomAccess access) {
+    StringBuilder b = new StringBuilder(64).append("{\"t\":\"room\"");
+    appendAccess(b, access);
+    return b.append('}').toString();
+  }
+
+  static String owner(SessionId ownerId) {
+    return "{\"t\":\"owner\",\"ownerId\":\"" + ownerId.value() + "\"}";
   }
 
   static String message(StoredMessage m) {
@@ -134,7 +174,7 @@ public final class Frames {
 
   static String profile(SessionId from, Envelope e) {
     StringBuilder b = new StringBuilder(e.ciphertext().length() + 100);
-    appendProfile(b, from.value(), e.counter(), e.iv(), e.ciphertext());
+    appendEnvelope(b, "profile", from.value(), e.counter(), e.iv(), e.ciphertext());
     return b.toString();
   }
 
@@ -172,6 +212,11 @@ public final class Frames {
     return "{\"t\":\"left\",\"from\":\"" + sessionId.value() + "\"}";
   }
 
+  /** The owner removed a member, or refused a knocking session. */
+  static String removed(SessionId sessionId) {
+    return "{\"t\":\"left\",\"from\":\"" + sessionId.value() + "\",\"removed\":true}";
+  }
+
   static String error(ErrorCode error) {
     return "{\"t\":\"error\",\"code\":\"" + error.code() + "\",\"message\":\"" + error.message() + "\"}";
   }
@@ -191,8 +236,31 @@ public final class Frames {
     return b.append('}').toString();
   }
 
-  private static void appendProfile(StringBuilder b, String from, long counter, String iv, String ct) {
-    b.append("{\"t\":\"profile\",\"from\":\"")
+  // The stored envelopes of admitted members (profiles) or of knocking sessions (knocks).
+  private static void appendStored(StringBuilder b, String type, List<Participant> members, boolean admitted) {
+    boolean first = true;
+    for (Participant p : members) {
+      if (p.hasProfile() && p.admitted() == admitted) {
+        b.append(first ? "" : ",");
+        appendEnvelope(b, type, p.id().value(), p.profileCounter(), p.profileIv(), p.profileCt());
+        first = false;
+      }
+    }
+  }
+
+  private static void appendAccess(StringBuilder b, RoomAccess access) {
+    b.append(",\"locked\":")
+        .append(access.locked())
+        .append(",\"knock\":")
+        .append(access.knock())
+        .append(",\"sealed\":")
+        .append(access.sealed());
+  }
+
+  private static void appendEnvelope(StringBuilder b, String type, String from, long counter, String iv, String ct) {
+    b.append("{\"t\":\"")
+        .append(type)
+        .append("\",\"from\":\"")
         .append(from)
         .append("\",\"c\":")
         .append(counter)

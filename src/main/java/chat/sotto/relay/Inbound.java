@@ -12,6 +12,9 @@ sealed interface Inbound {
 
   record Profile(Envelope envelope) implements Inbound {}
 
+  /** A knocking session's encrypted knock (nickname and keys) for the owner. */
+  record Knock(Envelope envelope) implements Inbound {}
+
   /** Call signaling for one member: encrypted, relayed, never stored. */
   record Signal(SessionId to, Envelope envelope) implements Inbound {}
 

@@ -5,6 +5,7 @@ import chat.sotto.room.RoomId;
 import chat.sotto.session.SessionId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -13,7 +14,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * The connections this node holds, by room, and delivery of room events to them. Also the in-memory message rates
+ * The connections this node holds, by room, and delivery of room events to them. Connections of knocking sessions
+ * are kept apart: they are in no one's presence and get only the events that name their session. Also the in-memory
+ * message rates
  * of the rooms and sessions connected here (admission before the shared writer queue): they live as long as the room
  * or session has a connection on this node.
  */
@@ -30,11 +33,11 @@ public class LocalRooms {
         m.roomId,
         (k, room) -> {
           LocalRoom r = room == null ? new LocalRoom() : room;
-          if (r.members.stream().filter(o -> o.sessionId.equals(m.sessionId)).count() < maxPerSession) {
-            r.members.add(m);
+          if (r.connectionsOf(m.sessionId) < maxPerSession) {
+            (m.admitted ? r.members : r.waiting).add(m);
             added[0] = true;
           }
-          return r.members.isEmpty() ? null : r;
+          return r.isEmpty() ? null : r;
         });
     if (added[0]) {
       metrics.joined();
@@ -49,11 +52,12 @@ public class LocalRooms {
         m.roomId,
         (k, r) -> {
           r.members.remove(m);
-          last[0] = r.members.stream().noneMatch(o -> o.sessionId.equals(m.sessionId));
+          r.waiting.remove(m);
+          last[0] = r.connectionsOf(m.sessionId) == 0;
           if (last[0]) {
             r.sessionRates.remove(m.sessionId);
           }
-          return r.members.isEmpty() ? null : r;
+          return r.isEmpty() ? null : r;
         });
     return last[0];
   }
@@ -109,19 +113,23 @@ public class LocalRooms {
     return rooms.size();
   }
 
-  /** Runs {@code action} for every connection of this node. */
+  /** Runs {@code action} for every connection of this node, knocking ones included. */
   void forEachMember(Consumer<Member> action) {
-    rooms.values().forEach(r -> r.members.forEach(action));
+    rooms.values().forEach(r -> r.all().forEach(action));
   }
 
   /** Closes every connection (1012, service restart) so that clients reconnect and resume from their last seq. */
   void restartAll() {
-    rooms.values().forEach(r -> r.members.forEach(m -> m.closeAfterDrain(CloseCode.RESTART)));
+    forEachMember(m -> m.closeAfterDrain(CloseCode.RESTART));
   }
 
   /** Delivers an event to this node's connections of the room. */
   void deliver(RoomEvent e) {
-    List<Member> members = members(e.roomId());
+    LocalRoom room = rooms.get(e.roomId());
+    if (room == null) {
+      return;
+    }
+    List<Member> members = room.members;
     switch (e.kind()) {
       case MESSAGE -> members.forEach(m -> m.sendLive(e.seq(), e.frame()));
       case BROADCAST -> members.forEach(m -> m.send(e.frame()));
@@ -129,16 +137,27 @@ public class LocalRooms {
       case ONE -> members.stream().filter(m -> m.sessionId.equals(e.sessionId())).forEach(m -> m.send(e.frame()));
       case ROOM_GONE -> {
         rooms.remove(e.roomId());
-        members.forEach(
+        room.all().forEach(
             m -> {
               m.send(e.frame());
               m.closeAfterDrain(CloseCode.ROOM_GONE);
             });
       }
-      case SESSION_ENDED ->
-          members.stream()
+      case SESSION_ENDED -> room.connectionsOf(e.sessionId(), m -> m.closeAfterDrain(CloseCode.SESSION_ENDED));
+      case TO_OWNER -> members.stream().filter(Member::owner).forEach(m -> m.send(e.frame()));
+      case ADMITTED ->
+          room.waiting.stream()
               .filter(m -> m.sessionId.equals(e.sessionId()))
-              .forEach(m -> m.closeAfterDrain(CloseCode.SESSION_ENDED));
+              .forEach(
+                  m -> {
+                    m.send(e.frame());
+                    m.closeAfterDrain(CloseCode.ADMITTED);
+                  });
+      case REMOVED -> room.connectionsOf(e.sessionId(), m -> m.closeAfterDrain(CloseCode.REMOVED));
+      case OWNER -> {
+        room.all().forEach(m -> m.owner(m.sessionId.equals(e.sessionId())));
+        members.forEach(m -> m.send(e.frame()));
+      }
     }
   }
 
@@ -148,10 +167,31 @@ public class LocalRooms {
   }
 
   private static final class LocalRoom {
+    /** Connections of admitted sessions. */
     final CopyOnWriteArrayList<Member> members = new CopyOnWriteArrayList<>();
+    /** Connections of knocking sessions. */
+    final CopyOnWriteArrayList<Member> waiting = new CopyOnWriteArrayList<>();
     final MemoryBucket rate = new MemoryBucket();
     final MemoryBucket kibibytes = new MemoryBucket();
     final ConcurrentHashMap<SessionId, SessionRates> sessionRates = new ConcurrentHashMap<>();
+
+    boolean isEmpty() {
+      return members.isEmpty() && waiting.isEmpty();
+    }
+
+    List<Member> all() {
+      List<Member> all = new ArrayList<>(members);
+      all.addAll(waiting);
+      return all;
+    }
+
+    long connectionsOf(SessionId sessionId) {
+      return all().stream().filter(m -> m.sessionId.equals(sessionId)).count();
+    }
+
+    void connectionsOf(SessionId sessionId, Consumer<Member> action) {
+      all().stream().filter(m -> m.sessionId.equals(sessionId)).forEach(action);
+    }
   }
 
   private static final class SessionRates {

@@ -23,7 +23,10 @@ final class Member implements Outbox.Transport {
   final Session socket;
   final SessionId sessionId;
   final RoomId roomId;
-  final boolean owner;
+  /** False for a knocking session's connection: it gets nothing of the room (see {@link LocalRooms}). */
+  final boolean admitted;
+  // Follows a hand-over of the room (an OWNER event), so the owner's grace clock and knocks follow the new owner.
+  private volatile boolean owner;
 
   private final Outbox outbox;
   private final int heldBudget;
@@ -54,9 +57,18 @@ final class Member implements Outbox.Transport {
     this.sessionId = participant.id();
     this.roomId = participant.roomId();
     this.owner = participant.owner();
+    this.admitted = participant.admitted();
     this.outbox = new Outbox(this, budgetChars);
     this.heldBudget = budgetChars / 4;
     this.metrics = metrics;
+  }
+
+  boolean owner() {
+    return owner;
+  }
+
+  void owner(boolean owner) {
+    this.owner = owner;
   }
 
   /** Queues a frame that is not a stored chat message. */

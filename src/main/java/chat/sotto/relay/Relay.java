@@ -11,9 +11,14 @@ import chat.sotto.message.Stored;
 import chat.sotto.message.StoredMessage;
 import chat.sotto.metrics.Edge;
 import chat.sotto.metrics.RelayMetrics;
+import chat.sotto.room.MemberAdmitted;
 import chat.sotto.room.MemberLeft;
+import chat.sotto.room.MemberRemoved;
+import chat.sotto.room.OwnerChanged;
 import chat.sotto.room.Room;
+import chat.sotto.room.RoomAccessChanged;
 import chat.sotto.room.RoomDeleted;
+import chat.sotto.room.RoomId;
 import chat.sotto.room.RoomService;
 import chat.sotto.session.Participant;
 import chat.sotto.session.SessionStore;
@@ -144,6 +149,10 @@ public class Relay {
       }
       return;
     }
+    if (!m.admitted) {
+      knocking(m, frame);
+      return;
+    }
     if (frame instanceof Inbound.Chat c) {
       chat(m, c.envelope());
     } else if (frame instanceof Inbound.Profile p) {
@@ -156,8 +165,21 @@ public class Relay {
       }
     } else if (frame instanceof Inbound.Ping) {
       m.send(Frames.PONG);
+    } else if (frame instanceof Inbound.Knock) {
+      m.send(Frames.error(ErrorCode.UNKNOWN_TYPE)); // only a session that waits to be admitted knocks
     } else {
       m.send(Frames.error(ErrorCode.ALREADY_AUTHENTICATED));
+    }
+  }
+
+  // A knocking session may only knock and keep its connection alive.
+  private void knocking(Member m, Inbound frame) {
+    if (frame instanceof Inbound.Knock k) {
+      knock(m, k.envelope());
+    } else if (frame instanceof Inbound.Ping) {
+      m.send(Frames.PONG);
+    } else {
+      m.send(Frames.error(ErrorCode.NOT_ADMITTED));
     }
   }
 
@@ -190,9 +212,12 @@ public class Relay {
   // Idempotent: a connection given up by the watchdog departs again when Liberty reports its close.
   private void depart(Member m) {
     local.remove(m);
+    if (!m.admitted) {
+      return; // never in anyone's presence
+    }
     try {
       presence.changed(m.roomId);
-      if (m.owner && !bus.online(m.roomId).contains(m.sessionId)) {
+      if (m.owner() && !bus.online(m.roomId).contains(m.sessionId)) {
         rooms.ownerAway(m.roomId);
       }
     } catch (RuntimeException e) {
@@ -207,6 +232,40 @@ public class Relay {
   void memberLeft(@Observes(during = TransactionPhase.AFTER_SUCCESS) MemberLeft event) {
     bus.publish(RoomEvent.sessionEnded(event.roomId(), event.sessionId()));
     bus.publish(RoomEvent.broadcast(event.roomId(), Frames.left(event.sessionId())));
+  }
+
+  void memberAdmitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) MemberAdmitted event) {
+    bus.publish(RoomEvent.admitted(event.roomId(), event.sessionId()));
+  }
+
+  void memberRemoved(@Observes(during = TransactionPhase.AFTER_SUCCESS) MemberRemoved event) {
+    bus.publish(RoomEvent.removed(event.roomId(), event.sessionId()));
+    bus.publish(RoomEvent.broadcast(event.roomId(), Frames.removed(event.sessionId())));
+  }
+
+  void accessChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) RoomAccessChanged event) {
+    bus.publish(RoomEvent.broadcast(event.roomId(), Frames.room(event.access())));
+  }
+
+  /**
+   * The room has a new owner: every node learns it (the owner's grace clock and knocks follow the new owner), the new
+   * owner gets the knocks that wait, and the grace clock that the hand-over started stops if the new owner is online.
+   */
+  void ownerChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) OwnerChanged event) {
+    RoomId roomId = event.roomId();
+    bus.publish(RoomEvent.owner(roomId, event.ownerId()));
+    try {
+      for (Participant p : sessions.inRoom(roomId)) {
+        if (!p.admitted() && p.hasProfile()) {
+          bus.publish(RoomEvent.toOwner(roomId, Frames.knock(p)));
+        }
+      }
+      if (bus.online(roomId).contains(event.ownerId())) {
+        rooms.ownerPresent(roomId);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not complete a hand-over: {0}", e.getClass().getName());
+    }
   }
 
   private void authenticate(Session socket, Inbound.Auth auth) {
@@ -251,6 +310,10 @@ public class Relay {
       return;
     }
     socket.getUserProperties().put(MEMBER, m);
+    if (!p.admitted()) {
+      waitForOwner(m);
+      return;
+    }
     try {
       // Read after the member is local (a message stored from now on reaches it live), in one transaction.
       String welcome =
@@ -260,7 +323,13 @@ public class Relay {
                 long oldest = messages.oldestSeq(p.roomId());
                 List<Participant> members = sessions.inRoom(p.roomId());
                 return Frames.welcome(
-                    p, a.maxCounter(), a.room().ownerSessionId(), latest, oldest == 0 ? latest + 1 : oldest, members);
+                    p,
+                    a.maxCounter(),
+                    a.room().ownerSessionId(),
+                    a.room().access(),
+                    latest,
+                    oldest == 0 ? latest + 1 : oldest,
+                    members);
               });
       m.send(welcome);
       // Presence first (the cluster's online set now holds this session), then the owner's grace clock stops.
@@ -275,6 +344,29 @@ public class Relay {
       return;
     }
     replay(m);
+  }
+
+  /**
+   * A knocking session's connection waits for the owner. Admission or refusal reaches it as a room event from now on;
+   * one that came between the token check and this connection's joining the room is read here, so none is missed.
+   */
+  private void waitForOwner(Member m) {
+    m.send(Frames.waiting(m.sessionId));
+    try {
+      Boolean admitted = sessions.admitted(m.sessionId);
+      if (admitted == null) {
+        local.remove(m);
+        m.closeAfterDrain(CloseCode.REMOVED);
+      } else if (admitted) {
+        local.remove(m);
+        m.send(Frames.ADMITTED);
+        m.closeAfterDrain(CloseCode.ADMITTED);
+      }
+    } catch (RuntimeException e) {
+      local.remove(m);
+      LOG.log(Level.WARNING, "could not check an admission: {0}", e.getClass().getName());
+      m.closeNow(CloseCode.UNAVAILABLE);
+    }
   }
 
   /**
@@ -392,6 +484,21 @@ public class Relay {
     try {
       if (sessions.updateProfile(m.sessionId, envelope.counter(), envelope.iv(), envelope.ciphertext())) {
         bus.publish(RoomEvent.broadcast(m.roomId, Frames.profile(m.sessionId, envelope)));
+      }
+    } catch (RuntimeException e) {
+      unavailable(m, envelope, e);
+    }
+  }
+
+  // A knock is kept on the session like a profile (so the owner's next welcome lists it) and goes to the owner only.
+  private void knock(Member m, Envelope envelope) {
+    if (!m.profileAllowed(clock.millis(), PROFILE_GAP_MILLIS)) {
+      m.send(Frames.envelopeError(ErrorCode.RATE_LIMITED, envelope.counter(), PROFILE_GAP_MILLIS));
+      return;
+    }
+    try {
+      if (sessions.updateProfile(m.sessionId, envelope.counter(), envelope.iv(), envelope.ciphertext())) {
+        bus.publish(RoomEvent.toOwner(m.roomId, Frames.knock(m.sessionId, envelope)));
       }
     } catch (RuntimeException e) {
       unavailable(m, envelope, e);

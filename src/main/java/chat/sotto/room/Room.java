@@ -1,5 +1,7 @@
 package chat.sotto.room;
 
+import chat.sotto.common.Reason;
+import chat.sotto.common.Refusal;
 import chat.sotto.session.SessionId;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -34,6 +36,15 @@ public class Room {
   @Column(name = "owner_away_since")
   private Long ownerAwaySince;
 
+  @Column(name = "locked", nullable = false)
+  private boolean locked;
+
+  @Column(name = "knock", nullable = false)
+  private boolean knock;
+
+  @Column(name = "sealed", nullable = false)
+  private boolean sealed;
+
   protected Room() {}
 
   Room(RoomId id, SessionId ownerSessionId, long now) {
@@ -67,6 +78,40 @@ public class Room {
 
   public Long ownerAwaySince() {
     return ownerAwaySince;
+  }
+
+  public RoomAccess access() {
+    return new RoomAccess(locked, knock, sealed);
+  }
+
+  /** The owner changes the settings it names (null: unchanged). A sealed room keeps knocking. */
+  void change(Boolean locked, Boolean knock) {
+    if (sealed && Boolean.FALSE.equals(knock)) {
+      throw new Refusal(Reason.KNOCK_REQUIRED);
+    }
+    if (locked != null) {
+      this.locked = locked;
+    }
+    if (knock != null) {
+      this.knock = knock;
+    }
+  }
+
+  /** An admitted member was removed: from now on everyone knocks. Returns true if that is a change. */
+  boolean seal() {
+    boolean changed = !sealed || !knock;
+    sealed = true;
+    knock = true;
+    return changed;
+  }
+
+  /**
+   * Another member owns the room from {@code now}: the grace clock starts for the new owner, and the relay stops it
+   * once that owner is seen connected.
+   */
+  void handOver(SessionId newOwner, long now) {
+    ownerSessionId = newOwner.value();
+    ownerAwaySince = now;
   }
 
   /** Someone joined: that counts as activity. */

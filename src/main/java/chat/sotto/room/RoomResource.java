@@ -4,6 +4,7 @@ import chat.sotto.admission.Admission;
 import chat.sotto.admission.ClientLimiter.Action;
 import chat.sotto.common.StrictJson;
 import chat.sotto.session.Credentials;
+import chat.sotto.session.Participant;
 import chat.sotto.session.SessionStore;
 import chat.sotto.session.SessionToken;
 import jakarta.enterprise.context.RequestScoped;
@@ -13,6 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -24,7 +26,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.Set;
 
 /**
- * Create ({@code {"roomId": id}}), join and close rooms. Creating and joining are first counted against the calling
+ * Create ({@code {"roomId": id}}), join, set up ({@code PATCH}) and close rooms. Creating and joining are first counted against the calling
  * client's own budget (in memory), then against the deployment's (in the database), so that no one client can use up
  * the deployment's budget for everyone.
  */
@@ -35,6 +37,7 @@ public class RoomResource {
   @Inject RoomService rooms;
   @Inject SessionStore sessions;
   @Inject Admission admission;
+  @Inject RoomModeration moderation;
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
@@ -53,6 +56,22 @@ public class RoomResource {
     admission.admit(http, Action.JOIN_ROOM);
     Credentials member = rooms.join(id);
     return Response.status(Response.Status.CREATED).entity(member.json()).build();
+  }
+
+  /** The owner changes who may come in: {@code {"locked"?: bool, "knock"?: bool}}, at least one of them. */
+  @PATCH
+  @Path("{roomId}")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response change(
+      @PathParam("roomId") String roomId,
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      String body) {
+    RoomId id = RoomId.parse(roomId);
+    JsonObject request = StrictJson.someOf(body, 64, Set.of("locked", "knock"));
+    Boolean locked = StrictJson.optionalBoolean(request, "locked");
+    Boolean knock = StrictJson.optionalBoolean(request, "knock");
+    Participant owner = sessions.authenticate(SessionToken.fromAuthorization(authorization));
+    return Response.ok(moderation.change(owner, id, locked, knock).json()).build();
   }
 
   @DELETE

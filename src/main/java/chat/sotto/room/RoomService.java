@@ -65,14 +65,14 @@ public class RoomService {
           if (em.find(Room.class, id.value()) != null) {
             throw new Refusal(Reason.ROOM_EXISTS);
           }
-          Credentials owner = sessions.issue(id, true, now);
+          Credentials owner = sessions.issue(id, true, true, now);
           em.persist(new Room(id, new SessionId(owner.sessionId()), now));
           limiter.create(BucketKey.join(id), id);
           return owner;
         });
   }
 
-  /** Issues a member session in an existing room. */
+  /** Issues a member session in an existing room: none while it is locked, a knocking one while it knocks. */
   public Credentials join(RoomId id) {
     return tx.required(
         () -> {
@@ -83,13 +83,16 @@ public class RoomService {
           if (room == null) {
             throw new Refusal(Reason.ROOM_NOT_FOUND);
           }
+          if (room.access().locked()) {
+            throw new Refusal(Reason.ROOM_LOCKED);
+          }
           if (sessions.countInRoom(id) >= settings.maxMembers()) {
             throw new Refusal(Reason.ROOM_FULL);
           }
           limiter.acquire(BucketKey.join(id), settings.joinsPerRoom(), now);
           limiter.acquire(BucketKey.sessions(), settings.sessionCreation(), now);
           room.touched(now);
-          return sessions.issue(id, false, now);
+          return sessions.issue(id, false, !room.access().knocks(), now);
         });
   }
 
@@ -105,7 +108,10 @@ public class RoomService {
     forgetBuckets(id);
   }
 
-  /** A member leaves for good; when the owner leaves, the room is deleted. */
+  /**
+   * A member leaves for good; when the owner leaves, the room is deleted. The owner is the session that holds the room
+   * now: after a hand-over, the former owner leaves as a member.
+   */
   public void leave(Participant who) {
     tx.required(
         () -> {

@@ -1,5 +1,7 @@
 package chat.sotto.session;
 
+import chat.sotto.common.Reason;
+import chat.sotto.common.Refusal;
 import chat.sotto.room.RoomId;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -8,8 +10,8 @@ import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 
 /**
- * A session in one room. Holds the token's hash, never the token, and the member's encrypted profile, which only
- * room members can read.
+ * A session in one room. Holds the token's hash, never the token, and the member's encrypted profile (or, while it
+ * knocks, its encrypted knock), which only room members can read.
  */
 @Entity
 @Table(
@@ -47,13 +49,19 @@ public class Participant {
   @Column(name = "profile_ct", length = 1400)
   private String profileCt;
 
+  /** False while the session knocks: it sees nothing of the room until the owner admits it. */
+  @Column(name = "admitted", nullable = false)
+  private boolean admitted;
+
   protected Participant() {}
 
-  public Participant(SessionId id, RoomId roomId, SessionToken token, boolean owner, long createdAt) {
+  public Participant(
+      SessionId id, RoomId roomId, SessionToken token, boolean owner, boolean admitted, long createdAt) {
     this.id = id.value();
     this.roomId = roomId.value();
     this.tokenHash = token.hash();
     this.owner = owner;
+    this.admitted = admitted;
     this.createdAt = createdAt;
   }
 
@@ -92,5 +100,31 @@ public class Participant {
 
   public boolean hasProfile() {
     return profileCt != null;
+  }
+
+  public boolean admitted() {
+    return admitted;
+  }
+
+  /** Refuses a knocking session what only members may have (history, ICE servers). */
+  public void requireAdmitted() {
+    if (!admitted) {
+      throw new Refusal(Reason.NOT_ADMITTED);
+    }
+  }
+
+  /**
+   * The owner let the session in. Its knock, kept where a profile goes, is dropped: it was meant for the owner, and
+   * the member announces itself with a profile of its own (the counter stays, so no older envelope replaces it).
+   */
+  public void admit() {
+    admitted = true;
+    profileIv = null;
+    profileCt = null;
+  }
+
+  /** Ownership of the room moves to ({@code true}) or away from this session. */
+  public void owner(boolean owner) {
+    this.owner = owner;
   }
 }

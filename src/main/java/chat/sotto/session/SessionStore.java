@@ -21,13 +21,16 @@ public class SessionStore {
   @Inject Transactions tx;
   @Inject RateLimiter limiter;
 
-  /** Issues a new session in a room (inside the caller's transaction); the token is returned once, its hash kept. */
-  public Credentials issue(RoomId roomId, boolean owner, long now) {
+  /**
+   * Issues a new session in a room (inside the caller's transaction); the token is returned once, its hash kept. A
+   * session that is not {@code admitted} knocks.
+   */
+  public Credentials issue(RoomId roomId, boolean owner, boolean admitted, long now) {
     SessionId id = SessionId.random();
     SessionToken token = SessionToken.random();
-    em.persist(new Participant(id, roomId, token, owner, now));
+    em.persist(new Participant(id, roomId, token, owner, admitted, now));
     limiter.create(BucketKey.sessionMessages(id), roomId);
-    return new Credentials(id.value(), token.value(), owner);
+    return new Credentials(id.value(), token.value(), owner, admitted);
   }
 
   /** The session a token belongs to, or a 401 refusal. */
@@ -54,6 +57,26 @@ public class SessionStore {
       throw new Refusal(Reason.FORBIDDEN);
     }
     return p;
+  }
+
+  /** A session of {@code roomId} (inside the caller's transaction), or a 404 {@code member_not_found} refusal. */
+  public Participant memberOf(RoomId roomId, SessionId sessionId) {
+    Participant p = em.find(Participant.class, sessionId.value());
+    if (p == null || !p.roomId().equals(roomId)) {
+      throw new Refusal(Reason.MEMBER_NOT_FOUND);
+    }
+    return p;
+  }
+
+  /** Whether a session is admitted now: null when it no longer exists. */
+  public Boolean admitted(SessionId sessionId) {
+    List<Boolean> found =
+        tx.required(
+            () ->
+                em.createQuery("SELECT p.admitted FROM Participant p WHERE p.id = :id", Boolean.class)
+                    .setParameter("id", sessionId.value())
+                    .getResultList());
+    return found.isEmpty() ? null : found.get(0);
   }
 
   /** Members of a room, inside the caller's transaction. */

@@ -49,6 +49,33 @@ public final class Api {
     return send(b.build());
   }
 
+  /** A POST with a bearer token and an optional JSON body. */
+  public static HttpResponse<String> post(String path, String json, String token) {
+    return post(SottoWar.BASE, path, json, token);
+  }
+
+  public static HttpResponse<String> post(URI base, String path, String json, String token) {
+    HttpRequest.Builder b = request(base, path, token);
+    if (json != null) {
+      b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+    } else {
+      b.POST(HttpRequest.BodyPublishers.noBody());
+    }
+    return send(b.build());
+  }
+
+  public static HttpResponse<String> patch(String path, String json, String token) {
+    return patch(SottoWar.BASE, path, json, token);
+  }
+
+  public static HttpResponse<String> patch(URI base, String path, String json, String token) {
+    return send(
+        request(base, path, token)
+            .header("Content-Type", "application/json")
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(json))
+            .build());
+  }
+
   public static HttpResponse<String> get(String path, String token) {
     return get(SottoWar.BASE, path, token);
   }
@@ -149,10 +176,15 @@ public final class Api {
     }
   }
 
-  /** A session as the API returned it. */
-  public record Session(String roomId, String sessionId, String token, boolean owner) {
+  /** A session as the API returned it; {@code admitted} is false while it knocks. */
+  public record Session(String roomId, String sessionId, String token, boolean owner, boolean admitted) {
     static Session of(String roomId, String body) {
-      return new Session(roomId, field(body, "sessionId"), field(body, "token"), body.contains("\"owner\":true"));
+      return new Session(
+          roomId,
+          field(body, "sessionId"),
+          field(body, "token"),
+          body.contains("\"owner\":true"),
+          body.contains("\"admitted\":true"));
     }
   }
 

@@ -89,7 +89,7 @@ class ClusterIT {
   @Order(1)
   void twoNodesStartingTogetherOnAnOlderSchemaUpgradedItOnce() throws SQLException {
     assertEquals(
-        List.of("1", "2", "3", "4", "5"),
+        List.of("1", "2", "3", "4", "5", "6"),
         strings("SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL ORDER BY installed_rank"));
   }
 
@@ -167,6 +167,46 @@ class ClusterIT {
     try (RelayClient back = RelayClient.connect(two.ws(), owner, 0)) {
       Await.until("the control room, whose owner left, to expire", Duration.ofSeconds(40), () -> countQuietly("SELECT COUNT(*) FROM rooms WHERE id = ?", control) == 0);
       assertEquals(1, count("SELECT COUNT(*) FROM rooms WHERE id = ?", room), "the owner is connected on node 2");
+    }
+  }
+
+  @Test
+  @Order(4)
+  void knockingAdmissionRemovalAndHandOverOnOneNodeReachSocketsOnTheOther() {
+    String room = Api.newRoomId();
+    Api.Session owner = Api.owner(one.base(), room);
+    Api.Session member = Api.member(two.base(), room);
+    assertEquals(200, Api.patch(one.base(), "api/rooms/" + room, "{\"knock\":true}", owner.token()).statusCode());
+    Api.Session newcomer = Api.member(two.base(), room);
+    try (RelayClient o = RelayClient.connect(one.ws(), owner, 0);
+        RelayClient m = RelayClient.connect(two.ws(), member, 0)) {
+      try (RelayClient w = RelayClient.knock(two.ws(), newcomer)) {
+        w.send(RelayClient.envelope("knock", 1, 80));
+        assertEquals(newcomer.sessionId(), o.await("knock").getString("from"), "a knock on node 2 reaches node 1");
+        String admit = "api/rooms/" + room + "/members/" + newcomer.sessionId() + "/admit";
+        assertEquals(204, Api.post(one.base(), admit, null, owner.token()).statusCode());
+        w.await("admitted");
+        assertEquals(4100, w.awaitClose());
+      }
+      try (RelayClient n = RelayClient.connect(two.ws(), newcomer, 0)) {
+        assertEquals(
+            204, Api.delete(one.base(), "api/rooms/" + room + "/members/" + member.sessionId(), owner.token()).statusCode());
+        assertEquals(4003, m.awaitClose(), "a removal on node 1 closes the member's socket on node 2");
+        JsonObject left = n.await("left");
+        assertEquals(member.sessionId(), left.getString("from"));
+        assertTrue(left.getBoolean("removed"));
+        assertTrue(n.await("room").getBoolean("sealed"));
+        assertTrue(o.await("room").getBoolean("sealed"));
+        String handOver = "{\"sessionId\":\"" + newcomer.sessionId() + "\"}";
+        assertEquals(204, Api.post(one.base(), "api/rooms/" + room + "/owner", handOver, owner.token()).statusCode());
+        assertEquals(newcomer.sessionId(), n.await("owner").getString("ownerId"));
+        assertEquals(newcomer.sessionId(), o.await("owner").getString("ownerId"));
+        Api.Session knocking = Api.member(one.base(), room);
+        try (RelayClient k = RelayClient.knock(one.ws(), knocking)) {
+          k.send(RelayClient.envelope("knock", 1, 80));
+          assertEquals(knocking.sessionId(), n.await("knock").getString("from"), "knocks follow the new owner");
+        }
+      }
     }
   }
 

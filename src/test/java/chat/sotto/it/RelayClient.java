@@ -81,7 +81,20 @@ public final class RelayClient implements WebSocket.Listener, AutoCloseable {
     return c;
   }
 
-  /** The welcome frame received when {@link #connect} authenticated. */
+  /** Opens a socket for a knocking session, authenticates and waits for the {@code waiting} frame. */
+  public static RelayClient knock(Api.Session s) {
+    return knock(Api.ws(), s);
+  }
+
+  /** Opens a socket to the relay at {@code ws} for a knocking session and waits for the {@code waiting} frame. */
+  public static RelayClient knock(java.net.URI ws, Api.Session s) {
+    RelayClient c = open(ws, "http://" + ws.getHost() + ":" + ws.getPort());
+    c.send("{\"t\":\"auth\",\"token\":\"" + s.token() + "\",\"since\":0}");
+    c.welcome = c.await("waiting");
+    return c;
+  }
+
+  /** The welcome frame received when {@link #connect} authenticated ({@code waiting} after {@link #knock}). */
   public JsonObject welcome() {
     return welcome;
   }

@@ -64,7 +64,7 @@ public class FanOutBenchmark {
     bus.local = rooms;
     rooms.metrics = metrics;
     for (int i = 0; i < members; i++) {
-      Participant p = new Participant(SessionId.random(), roomId, SessionToken.random(), i == 0, i);
+      Participant p = new Participant(SessionId.random(), roomId, SessionToken.random(), i == 0, true, i);
       Member m = new Member(instantSocket(), p, 0, 0, 1 << 20, metrics);
       m.replayDone(0);
       rooms.add(m, Integer.MAX_VALUE);

@@ -4,7 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chat.sotto.room.RoomAccess;
+import chat.sotto.room.RoomId;
+import chat.sotto.session.Participant;
 import chat.sotto.session.SessionId;
+import chat.sotto.session.SessionToken;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.StringReader;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,8 +37,46 @@ class FramesTest {
     assertEquals(3, chat.envelope().counter());
     assertEquals(40, chat.envelope().ciphertextBytes());
     assertInstanceOf(Inbound.Profile.class, Frames.decode("{\"t\":\"profile\",\"c\":1,\"iv\":\"" + IV + "\",\"ct\":\"" + ct(30) + "\"}"));
+    assertInstanceOf(Inbound.Knock.class, Frames.decode("{\"t\":\"knock\",\"c\":2,\"iv\":\"" + IV + "\",\"ct\":\"" + ct(30) + "\"}"));
     assertInstanceOf(Inbound.Typing.class, Frames.decode("{\"t\":\"typing\"}"));
     assertInstanceOf(Inbound.Ping.class, Frames.decode("{\"t\":\"ping\"}"));
+  }
+
+  @Test
+  void aKnockAboveTheProfileLimitIsTooLarge() {
+    FrameError e =
+        assertThrows(
+            FrameError.class,
+            () -> Frames.decode("{\"t\":\"knock\",\"c\":2,\"iv\":\"" + IV + "\",\"ct\":\"" + ct(1_025) + "\"}"));
+    assertEquals("too_large", e.code());
+  }
+
+  @Test
+  void onlyTheOwnersWelcomeListsKnocksAndNoProfilesListAKnockingSession() {
+    RoomId room = new RoomId("C".repeat(42) + "A");
+    Participant owner = new Participant(SessionId.random(), room, SessionToken.random(), true, true, 1);
+    Participant member = new Participant(SessionId.random(), room, SessionToken.random(), false, true, 2);
+    Participant knocking = new Participant(SessionId.random(), room, SessionToken.random(), false, false, 3);
+    List<Participant> all = List.of(owner, member, knocking);
+    RoomAccess access = new RoomAccess(false, true, false);
+    JsonObject ownerWelcome = json(Frames.welcome(owner, 0, owner.id(), access, 0, 1, all));
+    JsonObject memberWelcome = json(Frames.welcome(member, 0, owner.id(), access, 0, 1, all));
+    assertTrue(ownerWelcome.getBoolean("knock"));
+    assertFalse(ownerWelcome.getBoolean("locked"));
+    assertFalse(memberWelcome.getBoolean("sealed"));
+    assertEquals(0, ownerWelcome.getJsonArray("knocks").size(), "no knock stored yet");
+    assertFalse(memberWelcome.containsKey("knocks"));
+    assertEquals(
+        "{\"t\":\"room\",\"locked\":true,\"knock\":true,\"sealed\":true}",
+        Frames.room(new RoomAccess(true, true, true)));
+    assertEquals(
+        "{\"t\":\"left\",\"from\":\"" + member.id() + "\",\"removed\":true}", Frames.removed(member.id()));
+  }
+
+  private static JsonObject json(String text) {
+    try (JsonReader r = Json.createReader(new StringReader(text))) {
+      return r.readObject();
+    }
   }
 
   @Test
