@@ -124,6 +124,15 @@ export class Connection {
     return this.online ? this.sendRaw(frame) : false;
   }
 
+  /** Sends a knocking session's `knock` now, if its socket waits for the owner; returns false otherwise. */
+  sendKnock(frame) {
+    return this.status === Status.WAITING && this.socketOpen ? this.sendRaw(frame) : false;
+  }
+
+  get socketOpen() {
+    return this.ws !== null && this.ws.readyState === OPEN;
+  }
+
   // ---- internals ----
 
   setStatus(status) {
@@ -279,7 +288,7 @@ export class Connection {
         this.setStatus(Status.RECONNECTING);
         this.scheduleReconnect();
       } else {
-        this.sendNow(pingFrame());
+        if (this.socketOpen) this.sendRaw(pingFrame());
       }
     }, this.pingIntervalMs);
   }

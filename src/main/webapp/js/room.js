@@ -472,7 +472,9 @@ export class Room {
         continue;
       }
       if (!this.chat.acceptsProfile(p.from, p.c)) continue;
-      const pinned = await this.trust.pin(p.from, body.keys);
+      // This browser holds its own keys: a profile of its session with other keys (from a hostile server) is not
+      // taken for them.
+      const pinned = p.from === this.session?.sessionId ? 'same' : await this.trust.pin(p.from, body.keys);
       if (this.closed) return;
       if (pinned === 'changed' && p.from !== this.session?.sessionId) {
         this.changedKeys.add(p.from);
@@ -500,7 +502,7 @@ export class Room {
     const frame = await sealKnock(this.sealContext(counter, 0), {
       nick: this.nick, keys: this.trust.own.keys.publicKeys,
     });
-    if (!this.closed) this.connection.sendNow(frame);
+    if (!this.closed) this.connection.sendKnock(frame);
   }
 
   /** Knocks (the owner's view): the newcomer's nickname and member code, from its signed knock. */
