@@ -111,7 +111,7 @@ class RoomTrustBrowserIT {
   }
 
   @Test
-  void safetyCodesMatchOnBothSidesDifferForAKeyTheServerSwappedAndOwnershipCanBeHandedOver() {
+  void safetyCodesMatchOnBothSidesChangeWithTheKeyDifferForAKeyTheServerSwappedAndOwnershipCanBeHandedOver() {
     try (Browser a = Browser.start();
         Browser b = Browser.start()) {
       RoomPage alice = RoomPage.createRoom(a);
@@ -133,6 +133,22 @@ class RoomTrustBrowserIT {
       bob.closeMemberDialog();
       a.until("Bob marked verified", d -> alice.showsVerified(bobId));
 
+      // Bob's browser loses his keys (site data cleared): his new key is a changed code for Alice, who is warned.
+      b.script("indexedDB.deleteDatabase('sotto-keys')");
+      b.reload();
+      bob.awaitConnected();
+      a.until("Alice is warned that Bob's code changed", d -> alice.timelineNotices().stream()
+          .anyMatch(n -> n.contains("safety code changed")));
+      assertFalse(alice.showsVerified(bobId), "a changed key is no longer verified");
+      alice.openMember(bobId);
+      String aliceSeesNow = alice.safetyCode();
+      alice.closeMemberDialog();
+      assertNotEquals(aliceSees, aliceSeesNow, "the new key has another code");
+      bob.openMember(aliceId);
+      String bobSeesNow = bob.safetyCode();
+      bob.closeMemberDialog();
+      assertEquals(aliceSeesNow, bobSeesNow, "and both sides see that new code alike");
+
       // A hostile server swaps Bob's profile for one with a key of its own (sealed by someone holding the code).
       @SuppressWarnings("unchecked")
       Map<String, Object> swapped = (Map<String, Object>) b.script("return (async () => {" + ROOM_CRYPTO
@@ -146,7 +162,7 @@ class RoomTrustBrowserIT {
       a.reload();
       alice.awaitConnected();
       alice.openMember(bobId);
-      assertNotEquals(bobSees, alice.safetyCode(), "the swapped key shows as a different code");
+      assertNotEquals(bobSeesNow, alice.safetyCode(), "the swapped key shows as a different code");
       alice.closeMemberDialog();
       assertFalse(alice.showsVerified(bobId), "the verified mark does not carry over to another key");
 
