@@ -64,23 +64,40 @@ function openDatabase(idb) {
 }
 
 /**
- * Database `sotto-keys`, one record per session ID. Where IndexedDB is missing or fails (private mode, storage
- * disabled), every call from then on goes to memory: the room still works until the page is closed.
+ * Database `sotto-keys`, one record per session ID. Reading never creates the database, and the database is deleted
+ * once its last record goes, so a browser that holds no session keeps no trace of it. Where IndexedDB is missing or
+ * fails (private mode, storage disabled), every call from then on goes to memory: the room still works until the
+ * page is closed.
  */
 export function indexedDbBackend(g = globalThis) {
   const memory = memoryBackend();
   let db = null;
+  let failed = false;
   const database = () => {
-    db ??= Promise.resolve().then(() => {
+    if (db) return db;
+    const opening = Promise.resolve().then(async () => {
       if (!g.indexedDB) throw new Error('no IndexedDB');
-      return openDatabase(g.indexedDB);
+      const conn = await openDatabase(g.indexedDB);
+      // Another tab deletes the emptied database (or "Leave no trace" runs): let it go at once; the next call
+      // opens a new one, so a deletion never waits here to take later records with it.
+      conn.onversionchange = () => {
+        conn.close();
+        if (db === opening) db = null;
+      };
+      return conn;
     });
+    db = opening;
     return db;
   };
-  let failed = false;
+  /** Whether the database exists (or may: where the browser cannot list its databases). */
+  const exists = async () => {
+    if (db || typeof g.indexedDB?.databases !== 'function') return true;
+    return (await g.indexedDB.databases()).some((d) => d.name === DB_NAME);
+  };
   const run = async (mode, use, fallback) => {
     if (!failed) {
       try {
+        if (mode === 'readonly' && !await exists()) return fallback();
         const store = (await database()).transaction(STORE, mode).objectStore(STORE);
         return await use(store);
       } catch {
@@ -89,10 +106,32 @@ export function indexedDbBackend(g = globalThis) {
     }
     return fallback();
   };
+  const dropIfEmpty = async () => {
+    if (failed || !db) return;
+    try {
+      const open = await db;
+      const left = await request(open.transaction(STORE, 'readonly').objectStore(STORE).count());
+      if (left > 0) return;
+      open.close();
+      db = null;
+      await new Promise((resolve) => {
+        const req = g.indexedDB.deleteDatabase(DB_NAME);
+        req.onsuccess = resolve;
+        req.onerror = resolve;
+        req.onblocked = resolve;
+      });
+    } catch {
+      // Kept for the next removal or "Leave no trace".
+    }
+  };
   return {
     get: (id) => run('readonly', (s) => request(s.get(id)).then((r) => r ?? null), () => memory.get(id)),
     put: (record) => run('readwrite', (s) => request(s.put(record)), () => memory.put(record)),
-    delete: (id) => run('readwrite', (s) => request(s.delete(id)), () => memory.delete(id)),
+    delete: async (id) => {
+      if (!failed && !await exists().catch(() => true)) return memory.delete(id);
+      await run('readwrite', (s) => request(s.delete(id)), () => memory.delete(id));
+      await dropIfEmpty();
+    },
     ids: () => run('readonly', (s) => request(s.getAllKeys()), () => memory.ids()),
   };
 }

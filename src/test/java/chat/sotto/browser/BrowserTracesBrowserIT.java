@@ -128,6 +128,7 @@ class BrowserTracesBrowserIT {
       List<Secret> aliceSecrets = secretsOf(a, code, aliceNick);
       List<Secret> bobSecrets = secretsOf(b, code, bobNick);
       assertTrue(found(kept(b), bobSecrets).size() >= 2, "the scan sees the session and the room while in it");
+      assertTrue(kept(b).contains("sotto-keys"), "while in the room, the member's keys are in IndexedDB");
 
       bob.leave();
       b.until("the start page", d -> bob.showsStartPage());
