@@ -485,7 +485,10 @@ class WebSocketFuzzIT {
       synchronized (received) {
         all = List.copyOf(received);
       }
-      for (String text : all) {
+      for (String frame : all) {
+        // A ciphertext or IV is the clients' own random base64url: "CWW" can occur in it by chance (about 2 % of
+        // runs for the largest envelope), and it holds nothing of the server's.
+        String text = frame.replaceAll("\"(ct|iv)\":\"[A-Za-z0-9_-]*\"", "\"$1\":\"\"");
         for (String leak : LEAKS) {
           assertFalse(text.contains(leak), "a frame leaks '" + leak + "': " + text + " " + context);
         }
