@@ -30,7 +30,7 @@ export function createApi(fetchImpl = (...args) => globalThis.fetch(...args)) {
         keepalive,
       });
     } catch {
-      throw new ApiError(0, 'network', 'The server cannot be reached.');
+      throw new ApiError(0, 'network', '');
     }
     let json = null;
     if (response.status !== 204) {
@@ -54,7 +54,7 @@ export function createApi(fetchImpl = (...args) => globalThis.fetch(...args)) {
 
   function grant(json) {
     const parsed = parseSessionGrant(json);
-    if (!parsed) throw new ApiError(502, 'bad_response', 'The server answered in an unexpected way.');
+    if (!parsed) throw new ApiError(502, 'bad_response', '');
     return parsed;
   }
 
@@ -73,7 +73,7 @@ export function createApi(fetchImpl = (...args) => globalThis.fetch(...args)) {
       if (limit !== undefined) query.set('limit', String(limit));
       const qs = query.toString();
       const page = parseHistoryPage(await call('GET', `${room(roomId)}/messages${qs ? `?${qs}` : ''}`, { token }));
-      if (!page) throw new ApiError(502, 'bad_response', 'The server answered in an unexpected way.');
+      if (!page) throw new ApiError(502, 'bad_response', '');
       return page;
     },
     async closeRoom(roomId, token) {
@@ -88,7 +88,7 @@ export function createApi(fetchImpl = (...args) => globalThis.fetch(...args)) {
       const json = await call('PATCH', room(roomId), { token, body: settings });
       if (!json || typeof json.locked !== 'boolean' || typeof json.knock !== 'boolean'
         || typeof json.sealed !== 'boolean') {
-        throw new ApiError(502, 'bad_response', 'The server answered in an unexpected way.');
+        throw new ApiError(502, 'bad_response', '');
       }
       return { locked: json.locked, knock: json.knock, sealed: json.sealed };
     },
@@ -107,7 +107,7 @@ export function createApi(fetchImpl = (...args) => globalThis.fetch(...args)) {
     /** ICE servers (with fresh TURN credentials) and call limits for this member's calls. */
     async ice(token) {
       const config = parseIceConfig(await call('GET', '/api/ice', { token }));
-      if (!config) throw new ApiError(502, 'bad_response', 'The server answered in an unexpected way.');
+      if (!config) throw new ApiError(502, 'bad_response', '');
       return config;
     },
   };

@@ -6,6 +6,7 @@
 
 import { ApiError, createApi } from './api.js';
 import { deriveRoomId } from './crypto.js';
+import { initialLanguage, language, msg, onLanguageChange, setLanguage, t, translatePage } from './i18n.js';
 import { randomNickname } from './nickname.js';
 import { MAX_TEXT_CHARS } from './protocol.js';
 import { Room } from './room.js';
@@ -17,6 +18,7 @@ import { createComposer } from './views/composer.js';
 import { createCallView } from './views/call-view.js';
 import { byId } from './views/dom.js';
 import { createGoneView } from './views/gone.js';
+import { createLanguagePicker } from './views/language-picker.js';
 import { createLandingView } from './views/landing.js';
 import { createMessageList } from './views/messages.js';
 import { createNotice } from './views/notice.js';
@@ -26,6 +28,17 @@ import { createParticipantList } from './views/participants.js';
 import { createRoomBar } from './views/room-bar.js';
 import { createWaitingView } from './views/waiting.js';
 import { createKeyStore } from './trust/member-keys.js';
+
+/** Shows the page in the current language: its static text, <html lang> and the title. */
+function applyLanguage(code) {
+  document.documentElement.lang = code;
+  document.title = t('app.title');
+  translatePage(document);
+}
+setLanguage(initialLanguage());
+applyLanguage(language());
+onLanguageChange(applyLanguage);
+createLanguagePicker();
 
 const api = createApi();
 const store = new SessionStore();
@@ -146,7 +159,7 @@ function enterRoom(codeBytes, nick = '') {
     if (focusOnEnter && room === entering) ui.composer.focus();
     focusOnEnter = false;
   }, () => {
-    if (room === entering) showLanding('Something went wrong while entering the room.');
+    if (room === entering) showLanding(msg('error.enter'));
   });
 }
 
@@ -155,7 +168,7 @@ function openLink() {
   const code = takeFragment();
   if (code === 'invalid') {
     showLanding();
-    landing.showError('This link does not contain a valid room code.');
+    landing.showError(msg('landing.link.invalid'));
   } else if (code) {
     enterRoom(code);
   }
@@ -182,13 +195,10 @@ async function leaveNoTrace() {
 
 function describe(error) {
   if (error instanceof ApiError) {
-    if (error.status === 0) return 'The server cannot be reached. Check your connection and try again.';
-    if (error.status === 429) {
-      const wait = error.retryAfterSeconds ?? 60;
-      return `Too many requests right now; try again in ${wait} s.`;
-    }
+    if (error.status === 0) return msg('error.unreachable');
+    if (error.status === 429) return msg('error.tooManyRequests', { seconds: error.retryAfterSeconds ?? 60 });
   }
-  return 'The room could not be created. Please try again.';
+  return msg('landing.create.failed');
 }
 
 async function createRoom() {
@@ -213,8 +223,8 @@ function joinRoom(text) {
   const codeBytes = parseCodeOrLink(text);
   if (!codeBytes) {
     landing.showError(text.trim() === ''
-      ? 'Enter a room code or paste an invite link.'
-      : 'That is not a valid room code. A code has 26 letters and digits, like 7F3K-9QXB-…; check it and try again.');
+      ? msg('landing.join.empty')
+      : msg('landing.join.invalid'));
     return;
   }
   focusOnEnter = true;

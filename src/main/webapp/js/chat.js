@@ -7,8 +7,9 @@
 // back after a reload: an envelope at a later seq must carry a higher counter, one at that same seq the same
 // counter. An old envelope replayed as a new message by the server is thus dropped after a reload too.
 
+import { t } from './i18n.js';
+
 export const TYPING_VISIBLE_MS = 5000;
-export const UNKNOWN_NICK = 'Anonymous';
 
 export class ChatState {
   constructor() {
@@ -124,9 +125,9 @@ export class ChatState {
     return true;
   }
 
-  nickOf(sessionId, fallback = UNKNOWN_NICK) {
+  nickOf(sessionId, fallback = '') {
     const profile = this.profiles.get(sessionId);
-    return (profile && profile.nick) || fallback || UNKNOWN_NICK;
+    return (profile && profile.nick) || fallback || t('people.anonymous');
   }
 
   /** A member left the room for good: forget their profile and presence. */
@@ -175,9 +176,9 @@ export class ChatState {
 /** "Quiet Otter is typing…", "A and B are typing…", "Several people are typing…". */
 export function typingText(names) {
   if (names.length === 0) return '';
-  if (names.length === 1) return `${names[0]} is typing…`;
-  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
-  return 'Several people are typing…';
+  if (names.length === 1) return t('typing.one', { name: names[0] });
+  if (names.length === 2) return t('typing.two', { first: names[0], second: names[1] });
+  return t('typing.many');
 }
 
 /** Lets a typing frame through at most once per interval. */

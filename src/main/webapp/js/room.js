@@ -12,14 +12,15 @@ import {
   EnvelopeTooLargeError, MAX_TEXT_CHARS, openChat, openProfile, sealChat, sealHandover, sealKnock, sealProfile,
   typingFrame,
 } from './protocol.js';
+import { msg, t } from './i18n.js';
 import { formatCode } from './roomcode.js';
 import { createMemberKeys } from './trust/member-keys.js';
 import { RoomTrust } from './trust/room-trust.js';
 import { memberCode } from './trust/safety-code.js';
 
-export const GONE_CLOSED = 'This room has been closed. Everything in it was deleted.';
-export const GONE_MISSING = 'This room no longer exists.';
-export const REMOVED = 'The owner removed you from this room.';
+export const GONE_CLOSED = msg('room.gone.closed');
+export const GONE_MISSING = msg('room.gone.missing');
+export const REMOVED = msg('room.removed');
 /** Envelopes that could not be opened or checked yet (an epoch key or a sender's key still to come). */
 const MAX_UNOPENED = 2000;
 const HISTORY_PAGE = 50;
@@ -32,14 +33,21 @@ const TRACELESS_LEAVE_MS = 3000;
 
 const RETRYABLE = new Set(['rate_limited', 'unavailable']);
 const ENTRY_REFUSALS = {
-  room_full: 'This room is full.',
-  room_locked: 'This room is locked: its owner lets nobody new in right now.',
+  room_full: msg('room.full'),
+  room_locked: msg('room.locked'),
 };
 const ENVELOPE_ERRORS = {
-  history_full: 'This room cannot store more messages. Your message was not sent.',
-  too_large: 'That message is too large to send.',
-  bad_frame: 'The server could not read that message, so it was not sent.',
+  history_full: msg('send.historyFull'),
+  too_large: msg('send.tooLarge'),
+  bad_frame: msg('send.badFrame'),
 };
+
+/** Why a request failed, for the person: this page's words for what it knows, else what the server said. */
+export function reasonOf(error) {
+  if (error.code === 'network') return t('error.network');
+  if (error.code === 'bad_response') return t('error.badResponse');
+  return error.message;
+}
 
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
@@ -188,12 +196,12 @@ export class Room {
             : Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** attempt) * (0.5 + Math.random() / 2);
           attempt += 1;
           this.ui.notice.show(error.status === 429
-            ? `The server is busy; trying again in ${Math.ceil(wait / 1000)} s.`
-            : 'The server cannot be reached; trying again…', { timeoutMs: wait + 1000 });
+            ? msg('room.busy', { seconds: Math.ceil(wait / 1000) })
+            : msg('room.unreachable'), { timeoutMs: wait + 1000 });
           await sleep(wait);
         } else {
           this.dispose();
-          this.onExit(ENTRY_REFUSALS[error.code] ?? `Could not enter the room: ${error.message}`);
+          this.onExit(ENTRY_REFUSALS[error.code] ?? msg('room.enterFailed', { reason: reasonOf(error) }));
           return false;
         }
       }
@@ -271,7 +279,7 @@ export class Room {
     this.refusals += 1;
     if (this.refusals > MAX_REFUSALS) {
       this.ui.bar.setStatus('stopped');
-      this.ui.notice.show('The server keeps refusing this session. Reload the page to try again.');
+      this.ui.notice.show(msg('room.refused'));
       return;
     }
     const unsent = this.connection.takeOutbox();
@@ -289,7 +297,7 @@ export class Room {
     if (this.closed) return;
     this.dispose();
     this.forgetRoom();
-    this.onExit('You left this room.');
+    this.onExit(msg('room.left'));
   }
 
   /** The owner removed this session (or refused its knock): everything of the room leaves this browser. */
@@ -452,7 +460,7 @@ export class Room {
     const epoch = await this.trust.acceptHandover(from, handover);
     if (epoch === null || this.closed) return;
     if (!this.trust.holding && this.heldChat.length > 0) {
-      this.ui.messages.notice('The room has a new key: your waiting messages are sent now.');
+      this.ui.messages.notice(msg('notice.newKey'));
       const held = this.heldChat;
       this.heldChat = [];
       for (const payload of held) await this.sealAndQueue(payload);
@@ -478,8 +486,8 @@ export class Room {
       if (this.closed) return;
       if (pinned === 'changed' && p.from !== this.session?.sessionId) {
         this.changedKeys.add(p.from);
-        this.ui.messages.notice(`${body.nick || this.chat.nickOf(p.from)}'s safety code changed. Compare it again `
-          + 'before you trust what they send.', { warning: true });
+        this.ui.messages.notice(msg('notice.codeChanged', { nick: body.nick || this.chat.nickOf(p.from) }),
+          { warning: true });
       }
       this.chat.applyProfile(p.from, p.c, body.nick);
     }
@@ -514,7 +522,7 @@ export class Room {
       const known = this.knocks.get(env.from);
       if (known && known.c > env.c) continue;
       this.knocks.set(env.from, {
-        nick: body.nick || 'Anonymous', keys: body.keys, c: env.c, code: await memberCode(this.roomId, body.keys),
+        nick: body.nick || t('people.anonymous'), keys: body.keys, c: env.c, code: await memberCode(this.roomId, body.keys),
       });
     }
     this.renderKnocks();
@@ -536,7 +544,7 @@ export class Room {
     this.store.save(this.roomId, this.session);
     this.ui.bar.setOwner(this.session.owner);
     this.ui.owner.setOwner(this.session.owner);
-    this.ui.messages.notice(`${this.chat.nickOf(ownerId)} is now the owner of this room.`);
+    this.ui.messages.notice(msg('notice.newOwner', { nick: this.chat.nickOf(ownerId) }));
     this.renderPeople();
     if (this.session.owner && !wasOwner) {
       // A new owner hands the newest epoch on under its own signature (PROTOCOL.md, "Epochs").
@@ -554,11 +562,10 @@ export class Room {
     }
     const nick = this.chat.nickOf(from);
     this.trust.forget(from);
-    this.ui.messages.notice(`${nick} was removed from the room.`);
+    this.ui.messages.notice(msg('notice.removed', { nick }));
     if (!this.session.owner) {
       this.trust.holdForNewEpoch();
-      this.ui.messages.notice('Waiting for the owner\'s new room key: messages you write meanwhile are sent once it '
-        + 'arrives.');
+      this.ui.messages.notice(msg('notice.waitingForKey'));
     }
   }
 
@@ -606,7 +613,8 @@ export class Room {
       return true;
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      this.ui.notice.show(error.code === 'not_owner' ? 'Only the owner can do that.' : `${failure} ${error.message}`,
+      this.ui.notice.show(error.code === 'not_owner' ? msg('room.ownerOnly')
+        : msg('room.ownerFailed', { failure: msg(failure), reason: reasonOf(error) }),
         { timeoutMs: 8000 });
       return false;
     }
@@ -616,13 +624,13 @@ export class Room {
     let settings = null;
     const done = await this.ownerCall(async (token) => {
       settings = await this.api.updateRoom(this.roomId, token, change);
-    }, 'The room settings could not be changed.');
+    }, 'room.settingsFailed');
     this.applySettings(done ? settings : this.settings);
   }
 
   async admit(id) {
     const knock = this.knocks.get(id);
-    if (!await this.ownerCall((token) => this.api.admit(this.roomId, token, id), 'Could not admit them.')) {
+    if (!await this.ownerCall((token) => this.api.admit(this.roomId, token, id), 'room.admitFailed')) {
       this.renderKnocks();
       return;
     }
@@ -633,7 +641,7 @@ export class Room {
   }
 
   async refuse(id) {
-    if (!await this.ownerCall((token) => this.api.removeMember(this.roomId, token, id), 'Could not refuse them.')) {
+    if (!await this.ownerCall((token) => this.api.removeMember(this.roomId, token, id), 'room.refuseFailed')) {
       this.renderKnocks();
       return;
     }
@@ -644,7 +652,7 @@ export class Room {
   /** Removes a member, then gives everyone else a new epoch key that the removed member never gets. */
   async removeMember(id) {
     const nick = this.chat.nickOf(id);
-    if (!await this.ownerCall((token) => this.api.removeMember(this.roomId, token, id), 'Could not remove them.')) {
+    if (!await this.ownerCall((token) => this.api.removeMember(this.roomId, token, id), 'room.removeFailed')) {
       return;
     }
     this.trust.forget(id);
@@ -652,11 +660,11 @@ export class Room {
     const others = [...this.chat.profiles.keys()].filter((m) => m !== id && m !== this.session.sessionId
       && this.trust.keysOf(m));
     await this.postHandovers(await this.trust.handoversFor(others));
-    this.ui.messages.notice(`You removed ${nick}. The room has a new key that ${nick} does not have.`);
+    this.ui.messages.notice(msg('notice.youRemoved', { nick }));
   }
 
   async handOwnership(id) {
-    await this.ownerCall((token) => this.api.handOwnership(this.roomId, token, id), 'Could not hand the room over.');
+    await this.ownerCall((token) => this.api.handOwnership(this.roomId, token, id), 'room.handoverFailed');
   }
 
   sealContext(counter, epoch = this.trust.sealing.epoch) {
@@ -685,8 +693,8 @@ export class Room {
       // A chat frame still in the outbox is sent again by the connection once the wait is over.
       const seconds = Math.max(1, Math.ceil(retryMs / 1000));
       notice.show(error.code === 'rate_limited'
-        ? `You are sending too fast; try again in ${seconds} s.`
-        : `The server could not store your message; trying again in ${seconds} s.`, { timeoutMs: retryMs + 1500 });
+        ? msg('send.tooFast', { seconds })
+        : msg('send.retry', { seconds }), { timeoutMs: retryMs + 1500 });
       return;
     }
     const entry = error.c !== undefined ? this.connection.drop(error.c) : undefined;
@@ -694,7 +702,7 @@ export class Room {
       if (composer.restore(entry.meta.text)) messages.removePending(error.c);
       else messages.markPendingFailed(error.c);
     }
-    notice.show(ENVELOPE_ERRORS[error.code] ?? (error.message || 'The server refused a request.'));
+    notice.show(ENVELOPE_ERRORS[error.code] ?? (error.message || msg('send.refused')));
   }
 
   // ---- rendering ----
@@ -744,7 +752,7 @@ export class Room {
   async send(text) {
     if (this.closed || !this.session) return false;
     if (text.length > MAX_TEXT_CHARS) {
-      this.ui.notice.show(`A message can have at most ${MAX_TEXT_CHARS} characters; this one has ${text.length}.`);
+      this.ui.notice.show(msg('send.tooLong', { max: MAX_TEXT_CHARS, count: text.length }));
       return false;
     }
     try {
@@ -752,7 +760,7 @@ export class Room {
       return true;
     } catch (error) {
       if (!(error instanceof EnvelopeTooLargeError)) throw error;
-      this.ui.notice.show('This message is too large to send once encrypted. Please shorten it.');
+      this.ui.notice.show(msg('send.tooLargeEncrypted'));
       return false;
     }
   }
@@ -822,7 +830,7 @@ export class Room {
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       if (error.status === 404) this.gone(GONE_CLOSED);
-      else this.ui.notice.show('Earlier messages could not be loaded. Try again in a moment.', { timeoutMs: 8000 });
+      else this.ui.notice.show(msg('room.earlierFailed'), { timeoutMs: 8000 });
     } finally {
       this.loadingEarlier = false;
       if (!this.closed) this.updateEarlier();
@@ -840,7 +848,7 @@ export class Room {
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       if (error.status !== 401 && error.status !== 404) {
-        this.ui.notice.show('Could not leave the room right now. Try again in a moment.', { timeoutMs: 8000 });
+        this.ui.notice.show(msg('room.leaveFailed'), { timeoutMs: 8000 });
         this.ui.bar.setBusy(false);
         this.connection.start();
         return;
@@ -860,8 +868,8 @@ export class Room {
       if (!(error instanceof ApiError)) throw error;
       if (error.status !== 404) {
         this.ui.notice.show(error.code === 'not_owner'
-          ? 'Only the owner can close this room.'
-          : 'Could not close the room right now. Try again in a moment.', { timeoutMs: 8000 });
+          ? msg('room.closeOwnerOnly')
+          : msg('room.closeFailed'), { timeoutMs: 8000 });
         this.ui.bar.setBusy(false);
         return;
       }

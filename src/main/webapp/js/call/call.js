@@ -8,6 +8,7 @@
 // - `state` tells call members about microphone, camera and screen changes; `leave` ends a stay;
 // - presence and `left` frames remove members whose connection to the room is gone.
 
+import { msg } from '../i18n.js';
 import { SignalChannel } from './channel.js';
 import {
   isStale, refreshDelay, retryDelay, rtcConfiguration,
@@ -44,7 +45,7 @@ export class Call {
       ...signals,
       onMessage: (from, payload) => this.message(from, payload),
       onUnreachable: (id) => this.gone([id]),
-      onTooLarge: () => this.fail('A call setup message was too large to send; the call may not connect.'),
+      onTooLarge: () => this.fail(msg('call.error.tooLarge')),
     });
     this.media = media ?? new LocalMedia({ onScreenEnded: () => this.stopScreen() });
     this.roster = new Roster();
@@ -148,9 +149,9 @@ export class Call {
       this.media.stop();
       return;
     }
-    if (!got.mic && !got.cam) this.error = 'No microphone or camera could be opened: you can watch and listen.';
-    else if (!got.cam) this.error = 'No camera could be opened: the others only hear you.';
-    else if (!got.mic) this.error = 'No microphone could be opened: the others only see you.';
+    if (!got.mic && !got.cam) this.error = msg('call.error.noMedia');
+    else if (!got.cam) this.error = msg('call.error.noCamera');
+    else if (!got.mic) this.error = msg('call.error.noMic');
     this.configuration = rtcConfiguration(this.ice, this.hideIp);
     this.gen = newGen();
     this.phase = Phase.IN;
@@ -186,7 +187,7 @@ export class Call {
     const want = !this.media.camOn;
     const on = await this.media.setCamera(want);
     if (this.phase !== Phase.IN) return;
-    if (want && !on) this.error = 'The camera could not be turned on.';
+    if (want && !on) this.error = msg('call.error.camera');
     this.sendMedia();
   }
 
@@ -199,7 +200,7 @@ export class Call {
     const started = await this.media.startScreen();
     if (this.phase !== Phase.IN) return;
     if (!started) {
-      this.fail('Screen sharing was cancelled or is not available here.');
+      this.fail(msg('call.error.screen'));
       return;
     }
     this.sendMedia();
@@ -334,8 +335,7 @@ export class Call {
     if (state === 'failed') {
       this.closePeer(id);
       this.roster.remove(id);
-      this.error = `The connection with ${this.nickOf(id)} failed, so they were removed from the call.`
-        + ' They can join again.';
+      this.error = msg('call.error.peerFailed', { nick: this.nickOf(id) });
     }
     this.render();
   }
@@ -433,7 +433,7 @@ export class Call {
     if (this.ice && !isStale(this.ice, this.iceAt, this.now())) return true;
     await this.loadIce();
     if (!this.ice || this.iceFailed) {
-      this.fail('The call could not start: the server did not give the connection settings. Try again.');
+      this.fail(msg('call.error.noSettings'));
       return false;
     }
     return true;

@@ -1,35 +1,27 @@
 // The call panel (#call): who is in the call, the controls (start or join, leave, microphone, camera, screen),
 // the "Hide my IP address" setting, and a tile per participant with their video, name and media state.
 
+import { formatList, onLanguageChange, setName, t } from '../i18n.js';
 import { byId, el } from './dom.js';
-
-function names(list) {
-  if (list.length <= 1) return list.join('');
-  return `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
-}
 
 function statusText(m) {
   if (m.phase === 'in') {
     return m.others.length === 0
-      ? 'You are in the call. Nobody else has joined yet.'
-      : `You are in the call with ${names(m.others)}.`;
+      ? t('call.status.alone')
+      : t('call.status.with', { names: formatList(m.others) });
   }
-  if (m.phase === 'joining') return 'Joining the call…';
-  if (m.unavailable) {
-    return 'Calls cannot be set up right now: the server did not give the connection settings. Try again in a moment.';
-  }
-  if (m.full) {
-    return `The call is full: at most ${m.maxParticipants} people can take part, so you can join when someone leaves.`;
-  }
-  return m.others.length === 0 ? 'No call in this room right now.' : `A call is in progress with ${names(m.others)}.`;
+  if (m.phase === 'joining') return t('call.status.joining');
+  if (m.unavailable) return t('call.status.unavailable');
+  if (m.full) return t('call.status.full', { max: m.maxParticipants });
+  return m.others.length === 0 ? t('call.status.none') : t('call.status.inProgress', { names: formatList(m.others) });
 }
 
 function mediaStates({ mic, cam, screen }, connected) {
   const states = [];
-  if (!connected) states.push('Connecting…');
-  if (!mic) states.push('Microphone off');
-  if (!cam) states.push('Camera off');
-  if (screen) states.push('Sharing screen');
+  if (!connected) states.push(t('call.connecting'));
+  if (!mic) states.push(t('call.micOff'));
+  if (!cam) states.push(t('call.camOff'));
+  if (screen) states.push(t('call.sharing'));
   return states.join(' · ');
 }
 
@@ -62,7 +54,10 @@ export function createCallView({ onJoin, onLeave, onMic, onCamera, onScreen, onH
   const screenButton = byId('call-screen');
   const hideIp = byId('call-hide-ip');
   const tiles = byId('call-tiles');
-  const relayText = relayNote.textContent.replace(/\s+/g, ' ').trim();
+  // The status and the relay note are this view's from now on, not the static page's.
+  delete status.dataset.i18n;
+  delete relayNote.dataset.i18n;
+  let last = null; // the model shown last, shown again in another language
   const shown = new Map(); // sessionId (or '' for oneself) -> { root, camera, screen, name, state }
 
   joinButton.addEventListener('click', () => onJoin());
@@ -73,35 +68,35 @@ export function createCallView({ onJoin, onLeave, onMic, onCamera, onScreen, onH
   hideIp.addEventListener('change', () => onHideIp(hideIp.checked));
 
   function tile(id, nick) {
-    let t = shown.get(id);
-    if (!t) {
+    let entry = shown.get(id);
+    if (!entry) {
       const self = id === '';
-      t = {
-        camera: video(self ? 'Your camera' : `Camera of ${nick}`, self),
-        screen: video(self ? 'Your shared screen' : `Screen shared by ${nick}`, true),
+      entry = {
+        camera: video(self ? t('call.yourCamera') : t('call.cameraOf', { nick }), self),
+        screen: video(self ? t('call.yourScreen') : t('call.screenOf', { nick }), true),
         name: el('span', { className: 'tile-name' }),
         state: el('span', { className: 'tile-state' }),
       };
-      t.screen.classList.add('screen');
-      t.root = el('figure', { className: self ? 'call-tile self' : 'call-tile' },
-        t.camera, t.screen, el('figcaption', {}, t.name, t.state));
-      if (!self) t.root.dataset.sessionId = id;
-      shown.set(id, t);
+      entry.screen.classList.add('screen');
+      entry.root = el('figure', { className: self ? 'call-tile self' : 'call-tile' },
+        entry.camera, entry.screen, el('figcaption', {}, entry.name, entry.state));
+      if (!self) entry.root.dataset.sessionId = id;
+      shown.set(id, entry);
     }
-    return t;
+    return entry;
   }
 
   function renderTile(id, { nick, camera, screen, media, connected }) {
-    const t = tile(id, nick);
-    setText(t.name, nick);
-    t.camera.setAttribute('aria-label', id === '' ? 'Your camera' : `Camera of ${nick}`);
-    t.screen.setAttribute('aria-label', id === '' ? 'Your shared screen' : `Screen shared by ${nick}`);
-    setSource(t.camera, camera);
-    t.camera.classList.toggle('off', !media.cam);
-    setSource(t.screen, screen);
-    setText(t.state, mediaStates(media, connected));
-    t.root.classList.toggle('muted', !media.mic);
-    return t.root;
+    const entry = tile(id, nick);
+    setText(entry.name, nick);
+    entry.camera.setAttribute('aria-label', id === '' ? t('call.yourCamera') : t('call.cameraOf', { nick }));
+    entry.screen.setAttribute('aria-label', id === '' ? t('call.yourScreen') : t('call.screenOf', { nick }));
+    setSource(entry.camera, camera);
+    entry.camera.classList.toggle('off', !media.cam);
+    setSource(entry.screen, screen);
+    setText(entry.state, mediaStates(media, connected));
+    entry.root.classList.toggle('muted', !media.mic);
+    return entry.root;
   }
 
   function renderTiles(m) {
@@ -110,7 +105,7 @@ export function createCallView({ onJoin, onLeave, onMic, onCamera, onScreen, onH
       return;
     }
     const nodes = [renderTile('', {
-      nick: 'You',
+      nick: t('call.you'),
       camera: m.self.stream,
       screen: m.self.screen,
       media: { mic: m.self.mic, cam: m.self.cam, screen: m.self.screen !== null },
@@ -145,36 +140,39 @@ export function createCallView({ onJoin, onLeave, onMic, onCamera, onScreen, onH
   }
 
   function render(m) {
+    last = m;
     const idle = m.phase === 'idle';
     const inCall = m.phase === 'in';
     setText(status, statusText(m));
 
     relayNote.hidden = m.relay !== false;
-    setText(relayNote, m.hideIp && idle
-      ? `${relayText} To join, untick “Hide my IP address from other participants”.`
-      : relayText);
+    setText(relayNote, m.hideIp && idle ? `${t('call.relay')} ${t('call.relay.untick')}` : t('call.relay'));
 
-    setText(error, m.error);
-    error.hidden = m.error === '';
+    setText(error, String(m.error ?? ''));
+    error.hidden = error.textContent === '';
 
     joinButton.hidden = inCall;
-    setText(joinButton, m.others.length === 0 ? 'Start call' : 'Join call');
+    setName(joinButton, m.others.length === 0 ? 'call.start' : 'call.join');
     joinButton.disabled = !idle || !m.available || m.full || (m.hideIp && m.relay === false);
 
     leaveButton.hidden = !inCall;
     micButton.hidden = !inCall;
-    setText(micButton, m.self.mic ? 'Mute microphone' : 'Unmute microphone');
+    setName(micButton, m.self.mic ? 'call.mute' : 'call.unmute');
     micButton.disabled = !m.self.hasMic;
     cameraButton.hidden = !inCall;
-    setText(cameraButton, m.self.cam ? 'Turn camera off' : 'Turn camera on');
+    setName(cameraButton, m.self.cam ? 'call.cameraOff' : 'call.cameraOn');
     screenButton.hidden = !inCall || !m.self.canShare;
-    setText(screenButton, m.self.screen ? 'Stop sharing' : 'Share screen');
+    setName(screenButton, m.self.screen ? 'call.stopSharing' : 'call.share');
 
     hideIp.checked = m.hideIp;
     hideIp.disabled = !idle;
 
     renderTiles(m);
   }
+
+  onLanguageChange(() => {
+    if (last) render(last);
+  });
 
   return {
     render,

@@ -1,6 +1,7 @@
 // The composer: "Message" text box (Enter sends, Shift+Enter adds a line), length counter, "Send",
 // the typing line below the list, and the "Your nickname" field.
 
+import { onLanguageChange, t } from '../i18n.js';
 import { byId } from './dom.js';
 
 export function createComposer({ maxChars, onSend, onTyping, onNickname }) {
@@ -12,7 +13,7 @@ export function createComposer({ maxChars, onSend, onTyping, onNickname }) {
 
   function updateCounter() {
     const length = input.value.length;
-    counter.textContent = `${length} / ${maxChars}`;
+    counter.textContent = t('composer.count', { count: length, max: maxChars });
     counter.classList.toggle('over', length > maxChars);
     counter.classList.toggle('near', length > maxChars * 0.9 && length <= maxChars);
   }
@@ -32,6 +33,8 @@ export function createComposer({ maxChars, onSend, onTyping, onNickname }) {
     updateCounter();
     return true;
   }
+
+  onLanguageChange(() => updateCounter());
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();

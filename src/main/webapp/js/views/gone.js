@@ -1,5 +1,6 @@
 // The notice shown instead of the room when it no longer exists (#room-gone).
 
+import { setText } from '../i18n.js';
 import { byId } from './dom.js';
 
 export function createGoneView({ onBack }) {
@@ -9,13 +10,13 @@ export function createGoneView({ onBack }) {
   back.addEventListener('click', () => onBack());
   return {
     show(message) {
-      text.textContent = message;
+      setText(text, message);
       section.hidden = false;
       back.focus();
     },
     hide() {
       section.hidden = true;
-      text.textContent = '';
+      setText(text, '');
     },
   };
 }

@@ -1,5 +1,6 @@
 // The landing view: "Create room", and "Join room" with a room code or invite link.
 
+import { setText } from '../i18n.js';
 import { byId } from './dom.js';
 
 export function createLandingView({ onCreate, onJoin }) {
@@ -18,7 +19,7 @@ export function createLandingView({ onCreate, onJoin }) {
   input.addEventListener('input', () => clearError());
 
   function clearError() {
-    error.textContent = '';
+    setText(error, '');
     error.hidden = true;
     input.removeAttribute('aria-invalid');
   }
@@ -31,7 +32,7 @@ export function createLandingView({ onCreate, onJoin }) {
       section.hidden = true;
     },
     showError(text) {
-      error.textContent = text;
+      setText(error, text);
       error.hidden = false;
       input.setAttribute('aria-invalid', 'true');
       input.focus();

@@ -1,6 +1,7 @@
 // The member dialog (#member-dialog): a member's nickname and key tag, the safety code of the pair, the "verified"
 // mark, and for the owner "Make owner" and "Remove from room".
 
+import { msg, setText } from '../i18n.js';
 import { byId } from './dom.js';
 
 export function createMemberDialog({ onVerified, onRemove, onMakeOwner }) {
@@ -33,8 +34,8 @@ export function createMemberDialog({ onVerified, onRemove, onMakeOwner }) {
     /** member: { id, nick, self, tag, code (or null), verified, canManage } */
     show(member) {
       current = member.id;
-      title.textContent = member.self ? `${member.nick} (you)` : member.nick;
-      keyLine.textContent = member.tag ? `Key tag ${member.tag}` : '';
+      setText(title, member.self ? msg('member.you', { nick: member.nick }) : member.nick);
+      setText(keyLine, member.tag ? msg('member.keyTag', { tag: member.tag }) : '');
       const hasCode = !member.self && member.code !== null;
       codeBlock.hidden = !hasCode;
       unknown.hidden = member.self || hasCode;

@@ -2,20 +2,31 @@
 // A message shows the time its sender wrote into it (sealed with the text, so the server cannot change it),
 // marked when the server received it more than CLOCK_SKEW_MS earlier or later than that.
 
+import { dateTimeFormat, msg, onLanguageChange, setAttr, setText } from '../i18n.js';
 import { linkify } from '../linkify.js';
 import { byId, el } from './dom.js';
 
 const NEAR_BOTTOM_PX = 80;
 export const CLOCK_SKEW_MS = 5 * 60 * 1000;
 const MAX_DATE_MS = 8.64e15;
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
-  month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
-});
+const TIME = { hour: '2-digit', minute: '2-digit' };
+const DATE_TIME = { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' };
 
+/** A time in the current language: today's as the time of day, an earlier one with its date. */
 function formatTime(ms) {
   const date = new Date(ms);
-  return date.toDateString() === new Date().toDateString() ? timeFormat.format(date) : dateTimeFormat.format(date);
+  return dateTimeFormat(date.toDateString() === new Date().toDateString() ? TIME : DATE_TIME).format(date);
+}
+
+/** A time that is formatted when it is shown (a var of a msg(), so it follows a language change). */
+const timeVar = (ms) => ({ toString: () => formatTime(ms) });
+
+/** An element whose text is a msg(), translated again when the language changes. */
+function localized(tag, className, message, attrs = {}) {
+  const node = el(tag, { className });
+  setText(node, message);
+  for (const [name, value] of Object.entries(attrs)) setAttr(node, name, value);
+  return node;
 }
 
 /** Message text as text nodes and http(s) links; newlines are kept by CSS (white-space: pre-wrap). */
@@ -36,7 +47,7 @@ function textBody(text) {
 function header(nick, own, time, marker = null) {
   return el('p', { className: 'message-meta' },
     el('span', { className: 'message-author', text: nick }),
-    own ? el('span', { className: 'you-tag', text: '(you)' }) : null,
+    own ? localized('span', 'you-tag', msg('messages.you')) : null,
     time, marker);
 }
 
@@ -44,9 +55,9 @@ function header(nick, own, time, marker = null) {
 function skewMarker(sentAt, at) {
   if (Math.abs(sentAt - at) <= CLOCK_SKEW_MS) return null;
   const title = sentAt <= MAX_DATE_MS
-    ? `Written at ${formatTime(sentAt)} by the sender's clock; the server received it at ${formatTime(at)}.`
-    : `The sender's time is not a date; the server received it at ${formatTime(at)}.`;
-  return el('span', { className: 'time-differs', text: '⚠ time differs', attrs: { title } });
+    ? msg('messages.timeDiffers.title', { sent: timeVar(sentAt), received: timeVar(at) })
+    : msg('messages.timeNotDate.title', { received: timeVar(at) });
+  return localized('span', 'time-differs', msg('messages.timeDiffers'), { title });
 }
 
 export function createMessageList({ onLoadEarlier }) {
@@ -57,6 +68,11 @@ export function createMessageList({ onLoadEarlier }) {
   let highestSeq = 0;
 
   earlier.addEventListener('click', () => onLoadEarlier());
+  onLanguageChange(() => {
+    for (const time of list.querySelectorAll('time[datetime]')) {
+      time.textContent = formatTime(Date.parse(time.getAttribute('datetime')));
+    }
+  });
 
   const nearBottom = () => list.scrollHeight - list.scrollTop - list.clientHeight < NEAR_BOTTOM_PX;
   const scrollToBottom = () => {
@@ -72,11 +88,7 @@ export function createMessageList({ onLoadEarlier }) {
       className: own ? 'message own' : 'message',
       dataset: { seq: String(message.seq), from: message.from },
     }, header(unverified ? `[${nick}]` : nick, own, time, unverified
-      ? el('span', {
-        className: 'unverified',
-        text: '⚠ unverified sender',
-        attrs: { title: 'This sender left before your browser learned their key, so this message cannot be checked.' },
-      })
+      ? localized('span', 'unverified', msg('messages.unverified'), { title: msg('messages.unverified.title') })
       : skewMarker(sentAt, message.at)), textBody(message.text));
   }
 
@@ -117,7 +129,7 @@ export function createMessageList({ onLoadEarlier }) {
 
     addPending({ c, text, nick }) {
       const node = el('article', { className: 'message-pending own', dataset: { pendingC: String(c) } },
-        header(nick, true, el('span', { className: 'pending-state', text: 'Sending…' })),
+        header(nick, true, localized('span', 'pending-state', msg('messages.sending'))),
         textBody(text));
       pendingByC.set(c, node);
       list.append(node);
@@ -130,7 +142,7 @@ export function createMessageList({ onLoadEarlier }) {
      */
     notice(text, { warning = false } = {}) {
       const stick = nearBottom();
-      const node = el('p', { className: warning ? 'timeline-notice warning' : 'timeline-notice', text });
+      const node = localized('p', warning ? 'timeline-notice warning' : 'timeline-notice', text);
       list.insertBefore(node, firstPending());
       if (stick) scrollToBottom();
     },
@@ -139,7 +151,7 @@ export function createMessageList({ onLoadEarlier }) {
       const node = pendingByC.get(c);
       if (!node) return;
       node.classList.add('failed');
-      node.querySelector('.pending-state').textContent = 'Not sent';
+      setText(node.querySelector('.pending-state'), msg('messages.notSent'));
     },
 
     removePending(c) {

@@ -1,5 +1,6 @@
 // The notice line (#notice): errors and short confirmations shown to the person.
 
+import { setText } from '../i18n.js';
 import { byId } from './dom.js';
 
 export function createNotice() {
@@ -9,15 +10,15 @@ export function createNotice() {
   function clear() {
     if (timer !== null) clearTimeout(timer);
     timer = null;
-    node.textContent = '';
+    setText(node, '');
     node.hidden = true;
   }
 
   return {
-    /** Shows text; it stays until replaced or cleared, or for `timeoutMs` when given. */
+    /** Shows text (a string or a msg()); it stays until replaced or cleared, or for `timeoutMs` when given. */
     show(text, { timeoutMs } = {}) {
       clear();
-      node.textContent = text;
+      setText(node, text);
       node.hidden = false;
       if (timeoutMs) timer = setTimeout(clear, timeoutMs);
     },

@@ -1,6 +1,7 @@
 // The owner's room settings (#owner-controls): "Lock room", "Newcomers knock", and the people waiting to enter,
 // each with their nickname, member code, "Admit" and "Refuse". Everyone else sees the room's state in the header.
 
+import { onLanguageChange, t } from '../i18n.js';
 import { byId, el } from './dom.js';
 
 export function createOwnerControls({ onLock, onKnock, onAdmit, onRefuse }) {
@@ -22,6 +23,16 @@ export function createOwnerControls({ onLock, onKnock, onAdmit, onRefuse }) {
     else onRefuse(id);
   });
 
+  let shownState = { locked: false, knocking: false };
+  function showState() {
+    const parts = [];
+    if (shownState.locked) parts.push(t('room.state.locked'));
+    if (shownState.knocking) parts.push(t('room.state.knock'));
+    state.textContent = parts.join(' · ');
+    state.hidden = parts.length === 0;
+  }
+  onLanguageChange(showState);
+
   return {
     setOwner(owner) {
       section.hidden = !owner;
@@ -31,11 +42,8 @@ export function createOwnerControls({ onLock, onKnock, onAdmit, onRefuse }) {
       lock.checked = locked;
       knock.checked = knocking || sealed;
       knock.disabled = sealed;
-      const parts = [];
-      if (locked) parts.push('Locked');
-      if (knocking || sealed) parts.push('Newcomers knock');
-      state.textContent = parts.join(' · ');
-      state.hidden = parts.length === 0;
+      shownState = { locked, knocking: knocking || sealed };
+      showState();
     },
     /** waiting: [{ id, nick, code }] */
     setKnocks(waiting) {
@@ -43,8 +51,11 @@ export function createOwnerControls({ onLock, onKnock, onAdmit, onRefuse }) {
       list.replaceChildren(...waiting.map((w) => el('li', { className: 'knock', dataset: { sessionId: w.id } },
         el('span', { className: 'knock-name', text: w.nick }),
         el('code', { className: 'member-code', text: w.code }),
-        el('button', { text: 'Admit', attrs: { type: 'button', 'data-action': 'admit' } }),
-        el('button', { className: 'danger', text: 'Refuse', attrs: { type: 'button', 'data-action': 'refuse' } }))));
+        el('button', { text: t('owner.admit'), dataset: { i18n: 'owner.admit' }, attrs: { type: 'button', 'data-action': 'admit' } }),
+        el('button', {
+          className: 'danger', text: t('owner.refuse'), dataset: { i18n: 'owner.refuse' },
+          attrs: { type: 'button', 'data-action': 'refuse' },
+        }))));
     },
   };
 }

@@ -1,13 +1,14 @@
 // The room's header: its code, connection status, invite link copying, and leave / close / leave-no-trace controls.
 
+import { msg, setText } from '../i18n.js';
 import { byId } from './dom.js';
 
 const STATUS_TEXT = {
-  connecting: 'Connecting…',
-  connected: 'Connected',
-  reconnecting: 'Reconnecting…',
-  stopped: 'Disconnected',
-  closed: 'Closed',
+  connecting: 'room.status.connecting',
+  connected: 'room.status.connected',
+  reconnecting: 'room.status.reconnecting',
+  stopped: 'room.status.stopped',
+  closed: 'room.status.closed',
 };
 
 export function createRoomBar({ onCopyInvite, onLeave, onClose, onLeaveNoTrace }) {
@@ -30,9 +31,9 @@ export function createRoomBar({ onCopyInvite, onLeave, onClose, onLeaveNoTrace }
 
   function setFeedback(text) {
     if (feedbackTimer !== null) clearTimeout(feedbackTimer);
-    feedback.textContent = text;
+    setText(feedback, text);
     feedbackTimer = setTimeout(() => {
-      feedback.textContent = '';
+      setText(feedback, '');
       feedbackTimer = null;
     }, 6000);
   }
@@ -42,10 +43,10 @@ export function createRoomBar({ onCopyInvite, onLeave, onClose, onLeaveNoTrace }
       code.textContent = formatted;
       fallback.hidden = true;
       fallbackInput.value = '';
-      feedback.textContent = '';
+      setText(feedback, '');
     },
     setStatus(state) {
-      status.textContent = STATUS_TEXT[state] ?? state;
+      setText(status, STATUS_TEXT[state] ? msg(STATUS_TEXT[state]) : state);
       status.dataset.state = state;
     },
     /** owner: true → "Close room"; false → "Leave room"; null → neither (not known yet). */
@@ -59,7 +60,7 @@ export function createRoomBar({ onCopyInvite, onLeave, onClose, onLeaveNoTrace }
     },
     showCopied() {
       fallback.hidden = true;
-      setFeedback('Invite link copied.');
+      setFeedback(msg('room.copied'));
     },
     /** The clipboard is not available: show the link selected so that it can be copied by hand. */
     showCopyFallback(link) {
@@ -67,7 +68,7 @@ export function createRoomBar({ onCopyInvite, onLeave, onClose, onLeaveNoTrace }
       fallback.hidden = false;
       fallbackInput.focus();
       fallbackInput.select();
-      setFeedback('Copying is not available here: the link is selected, copy it with Ctrl+C or ⌘C.');
+      setFeedback(msg('room.copyFallback'));
     },
     /** Asks for confirmation in a modal dialog; resolves true when confirmed. */
     confirmClose() {

@@ -1,0 +1,225 @@
+// German catalog (du-form, as in a chat among people who share a room): the same keys as en.js.
+
+export default {
+  'app.title': 'Sotto — privater Chat',
+  'app.tagline': 'Ende-zu-Ende-verschlüsselter Chat. Ohne Konto.',
+  'language.label': 'Sprache',
+
+  'landing.title': 'Ein privater Raum für ein privates Gespräch',
+  'landing.lead': 'Erstelle einen Raum und teile seinen Einladungslink, oder tritt mit einem Code bei, den dir '
+    + 'jemand gegeben hat. Keine Anmeldung, nichts zu installieren. Nachrichten werden in deinem Browser '
+    + 'verschlüsselt, bevor sie ihn verlassen.',
+  'landing.create.title': 'Einen Raum eröffnen',
+  'landing.create.text': 'Du bekommst einen neuen Raumcode und einen Einladungslink zum Weitergeben.',
+  'landing.create.button': 'Raum erstellen',
+  'landing.join.title': 'Einem Raum beitreten',
+  'landing.join.code': 'Raumcode',
+  'landing.join.hint': 'Füge den Code oder den ganzen Einladungslink ein.',
+  'landing.join.button': 'Raum beitreten',
+  'landing.join.empty': 'Gib einen Raumcode ein oder füge einen Einladungslink ein.',
+  'landing.join.invalid': 'Das ist kein gültiger Raumcode. Ein Code hat 26 Buchstaben und Ziffern, etwa '
+    + '7F3K-9QXB-…; prüfe ihn und versuch es noch einmal.',
+  'landing.link.invalid': 'Dieser Link enthält keinen gültigen Raumcode.',
+  'landing.create.failed': 'Der Raum konnte nicht erstellt werden. Bitte versuch es noch einmal.',
+  'landing.facts.title': 'Was der Server speichert, und was er nicht kann',
+  'landing.facts.stores': 'Der Server speichert',
+  'landing.facts.stores.messages': 'Verschlüsselte Nachrichten, als Geheimtext, den er nicht lesen kann',
+  'landing.facts.stores.sessions': 'Zufällige Sitzungs-IDs, eine pro Person und Raum',
+  'landing.facts.stores.times': 'Zeitstempel',
+  'landing.facts.stores.metadata': 'Metadaten des Raums: eine aus dem Code abgeleitete Raumkennung, welche Sitzung '
+    + 'ihn besitzt, wann er zuletzt benutzt wurde',
+  'landing.facts.never': 'Der Server speichert nie',
+  'landing.facts.never.messages': 'Deine Nachrichten in lesbarer Form',
+  'landing.facts.never.nicknames': 'Spitznamen',
+  'landing.facts.never.keys': 'Den Raumcode oder die Schlüssel der Verschlüsselung',
+  'landing.facts.never.ips': 'IP-Adressen',
+  'landing.facts.never.calls': 'Anrufe: ihr Ton und Bild, und die verschlüsselten Nachrichten, die sie aufbauen',
+  'landing.limits.title': 'Grenzen, die du kennen solltest',
+  'landing.limits.code': 'Wer den Raumcode hat, kann im Raum lesen und schreiben, außer der Besitzer lässt Neue '
+    + 'anklopfen; der Besitzer kann den Raum auch sperren und Leute entfernen, wodurch der Raum einen neuen Schlüssel '
+    + 'bekommt.',
+  'landing.limits.share': 'Teile den Code oder Einladungslink über einen Weg, dem du vertraust, etwa persönlich oder '
+    + 'in einer privaten Nachricht.',
+  'landing.limits.expiry': 'Ein Raum wird mit allem darin gelöscht, wenn sein Besitzer ihn verlässt, oder nach 24 '
+    + 'Stunden ohne Aktivität.',
+  'landing.limits.history': 'Dein Browser behält einen Einladungslink, den du öffnest, in seinem eigenen Verlauf, den '
+    + 'diese Seite nicht löschen kann: Öffne Einladungslinks in einem privaten Fenster, oder tippe den Code unter '
+    + '„Raum beitreten“ ein. Solange du in einem Raum bist, behält dein Browser dessen Code für den Tab; „Spurlos '
+    + 'gehen“ (oder dreimal Escape) löscht, was Sotto in diesem Browser aufbewahrt.',
+  'landing.limits.ip': 'In einem Anruf gehen Ton und Bild direkt zwischen den Browsern der Teilnehmenden hin und her, '
+    + 'wodurch die anderen deine IP-Adresse sehen, außer du schaltest „Meine IP-Adresse vor anderen Teilnehmenden '
+    + 'verbergen“ ein.',
+
+  'error.unreachable': 'Der Server ist nicht erreichbar. Prüfe deine Verbindung und versuch es noch einmal.',
+  'error.tooManyRequests': 'Gerade zu viele Anfragen; versuch es in {seconds} s noch einmal.',
+  'error.network': 'Der Server ist nicht erreichbar.',
+  'error.badResponse': 'Der Server hat unerwartet geantwortet.',
+  'error.enter': 'Beim Betreten des Raums ist etwas schiefgegangen.',
+
+  'room.title': 'Raum',
+  'room.code': 'Code',
+  'room.status.connecting': 'Verbinde…',
+  'room.status.connected': 'Verbunden',
+  'room.status.reconnecting': 'Verbinde neu…',
+  'room.status.stopped': 'Getrennt',
+  'room.status.closed': 'Geschlossen',
+  'room.copyInvite': 'Einladungslink kopieren',
+  'room.leave': 'Raum verlassen',
+  'room.close': 'Raum schließen',
+  'room.leaveNoTrace': 'Spurlos gehen',
+  'room.leaveNoTrace.title': 'Verlässt den Raum (als Besitzer: schließt ihn), löscht ihn aus diesem Browser und '
+    + 'zeigt eine leere Seite. Oder: dreimal Escape drücken.',
+  'room.inviteLink': 'Einladungslink',
+  'room.copied': 'Einladungslink kopiert.',
+  'room.copyFallback': 'Kopieren ist hier nicht möglich: Der Link ist markiert, kopiere ihn mit Strg+C oder ⌘C.',
+  'room.conversation': 'Unterhaltung',
+  'room.state.locked': 'Gesperrt',
+  'room.state.knock': 'Neue klopfen an',
+  'room.gone.closed': 'Dieser Raum wurde geschlossen. Alles darin wurde gelöscht.',
+  'room.gone.missing': 'Diesen Raum gibt es nicht mehr.',
+  'room.gone.back': 'Zurück zum Anfang',
+  'room.removed': 'Der Besitzer hat dich aus diesem Raum entfernt.',
+  'room.left': 'Du hast diesen Raum verlassen.',
+  'room.full': 'Dieser Raum ist voll.',
+  'room.locked': 'Dieser Raum ist gesperrt: Sein Besitzer lässt gerade niemanden Neues herein.',
+  'room.enterFailed': 'Der Raum konnte nicht betreten werden: {reason}',
+  'room.busy': 'Der Server ist ausgelastet; neuer Versuch in {seconds} s.',
+  'room.unreachable': 'Der Server ist nicht erreichbar; neuer Versuch…',
+  'room.refused': 'Der Server lehnt diese Sitzung weiter ab. Lade die Seite neu, um es noch einmal zu versuchen.',
+  'room.ownerOnly': 'Das kann nur der Besitzer.',
+  'room.ownerFailed': '{failure} {reason}',
+  'room.settingsFailed': 'Die Raumeinstellungen konnten nicht geändert werden.',
+  'room.admitFailed': 'Hereinlassen hat nicht geklappt.',
+  'room.refuseFailed': 'Abweisen hat nicht geklappt.',
+  'room.removeFailed': 'Entfernen hat nicht geklappt.',
+  'room.handoverFailed': 'Der Raum konnte nicht übergeben werden.',
+  'room.leaveFailed': 'Der Raum kann gerade nicht verlassen werden. Versuch es gleich noch einmal.',
+  'room.closeOwnerOnly': 'Nur der Besitzer kann diesen Raum schließen.',
+  'room.closeFailed': 'Der Raum kann gerade nicht geschlossen werden. Versuch es gleich noch einmal.',
+  'room.earlierFailed': 'Ältere Nachrichten konnten nicht geladen werden. Versuch es gleich noch einmal.',
+  'room.close.title': 'Diesen Raum für alle schließen?',
+  'room.close.text': 'Alle werden getrennt und jede Nachricht wird vom Server gelöscht. Das lässt sich nicht '
+    + 'rückgängig machen.',
+  'room.close.cancel': 'Abbrechen',
+  'room.close.confirm': 'Ja, schließen',
+
+  'send.tooFast': 'Du sendest zu schnell; versuch es in {seconds} s noch einmal.',
+  'send.retry': 'Der Server konnte deine Nachricht nicht speichern; neuer Versuch in {seconds} s.',
+  'send.historyFull': 'Dieser Raum kann keine weiteren Nachrichten speichern. Deine Nachricht wurde nicht gesendet.',
+  'send.tooLarge': 'Diese Nachricht ist zu groß zum Senden.',
+  'send.badFrame': 'Der Server konnte diese Nachricht nicht lesen, darum wurde sie nicht gesendet.',
+  'send.refused': 'Der Server hat eine Anfrage abgelehnt.',
+  'send.tooLong': 'Eine Nachricht darf höchstens {max} Zeichen haben; diese hat {count}.',
+  'send.tooLargeEncrypted': 'Diese Nachricht ist verschlüsselt zu groß zum Senden. Bitte kürze sie.',
+
+  'composer.message': 'Nachricht',
+  'composer.hint': 'Enter sendet, Umschalt+Enter fügt eine Zeile ein. Dreimal Escape: spurlos gehen.',
+  'composer.count': '{count} / {max}',
+  'composer.send': 'Senden',
+  'composer.nickname': 'Dein Spitzname',
+  'composer.nicknameHint': 'Nur die Leute in diesem Raum sehen ihn, verschlüsselt.',
+  'typing.one': '{name} schreibt…',
+  'typing.two': '{first} und {second} schreiben…',
+  'typing.many': 'Mehrere Leute schreiben…',
+
+  'messages.label': 'Nachrichten',
+  'messages.earlier': 'Ältere laden',
+  'messages.you': '(du)',
+  'messages.sending': 'Wird gesendet…',
+  'messages.notSent': 'Nicht gesendet',
+  'messages.timeDiffers': '⚠ Zeit weicht ab',
+  'messages.timeDiffers.title': 'Geschrieben um {sent} nach der Uhr des Absenders; der Server hat sie um {received} '
+    + 'erhalten.',
+  'messages.timeNotDate.title': 'Die Zeit des Absenders ist kein Datum; der Server hat sie um {received} erhalten.',
+  'messages.unverified': '⚠ Absender nicht geprüft',
+  'messages.unverified.title': 'Dieser Absender ist gegangen, bevor dein Browser seinen Schlüssel kannte, darum lässt '
+    + 'sich diese Nachricht nicht prüfen.',
+
+  'notice.newKey': 'Der Raum hat einen neuen Schlüssel: Deine wartenden Nachrichten werden jetzt gesendet.',
+  'notice.codeChanged': 'Der Sicherheitscode von {nick} hat sich geändert. Vergleiche ihn noch einmal, bevor du den '
+    + 'Nachrichten von {nick} vertraust.',
+  'notice.newOwner': '{nick} ist jetzt Besitzer dieses Raums.',
+  'notice.removed': '{nick} wurde aus dem Raum entfernt.',
+  'notice.waitingForKey': 'Warte auf den neuen Raumschlüssel des Besitzers: Was du inzwischen schreibst, wird '
+    + 'gesendet, sobald er da ist.',
+  'notice.youRemoved': 'Du hast {nick} entfernt. Der Raum hat einen neuen Schlüssel, den {nick} nicht hat.',
+
+  'people.title': 'Leute',
+  'people.details': 'Sicherheitscode und Details',
+  'people.owner': 'Besitzer',
+  'people.verified': '✓ geprüft',
+  'people.codeChanged': 'Code geändert',
+  'people.online': 'online',
+  'people.offline': 'offline',
+  'people.anonymous': 'Anonym',
+
+  'owner.title': 'Raumeinstellungen',
+  'owner.lock': 'Raum sperren',
+  'owner.lockHint': 'Niemand Neues kommt herein, auch nicht mit dem Code.',
+  'owner.knock': 'Neue klopfen an',
+  'owner.knockHint': 'Du lässt alle Neuen selbst herein. Immer an, nachdem du jemanden entfernt hast.',
+  'owner.knocks': 'Warten auf Einlass',
+  'owner.admit': 'Hereinlassen',
+  'owner.refuse': 'Abweisen',
+
+  'waiting.title': 'Warte darauf, dass der Besitzer dich hereinlässt',
+  'waiting.text': 'In diesem Raum klopfen Neue an. Der Besitzer sieht deinen Spitznamen und diesen Code:',
+  'waiting.hint': 'Wenn du kannst, sag dem Besitzer den Code auf anderem Weg (persönlich oder in einem Anruf), damit '
+    + 'er weiß, dass du es bist. Nichts aus dem Raum erreicht diese Seite, bevor der Besitzer dich hereinlässt.',
+
+  'member.you': '{nick} (du)',
+  'member.keyTag': 'Schlüsselkennung {tag}',
+  'member.codeText': 'Sicherheitscode für dich und diese Person. Vergleiche ihn mit ihr persönlich oder in einem Anruf: '
+    + 'Ist er auf beiden Bildschirmen gleich, sitzt niemand zwischen euch.',
+  'member.verified': 'Ich habe den Code verglichen: als geprüft markieren',
+  'member.unknown': 'Die Schlüssel dieser Person sind noch nicht bekannt, darum gibt es keinen Code zum Vergleichen.',
+  'member.makeOwner': 'Zum Besitzer machen',
+  'member.remove': 'Aus dem Raum entfernen',
+  'member.done': 'Fertig',
+
+  'call.title': 'Anruf',
+  'call.relay': 'Auf diesem Server gibt es kein Relay: Anrufe kommen nur zustande, wo eine direkte Verbindung zwischen '
+    + 'den Browsern möglich ist, und IP-Adressen lassen sich nicht verbergen.',
+  'call.relay.untick': 'Um teilzunehmen, schalte „Meine IP-Adresse vor anderen Teilnehmenden verbergen“ aus.',
+  'call.start': 'Anruf starten',
+  'call.join': 'Anruf beitreten',
+  'call.leave': 'Anruf verlassen',
+  'call.mute': 'Mikrofon stummschalten',
+  'call.unmute': 'Mikrofon einschalten',
+  'call.cameraOff': 'Kamera ausschalten',
+  'call.cameraOn': 'Kamera einschalten',
+  'call.share': 'Bildschirm teilen',
+  'call.stopSharing': 'Teilen beenden',
+  'call.hideIp': 'Meine IP-Adresse vor anderen Teilnehmenden verbergen',
+  'call.hideIpHint': 'Ton und Bild gehen dann immer über das Relay des Servers, sodass die anderen deine IP-Adresse '
+    + 'nie sehen; das kann etwas Verzögerung bringen.',
+  'call.status.alone': 'Du bist im Anruf. Noch ist niemand sonst dabei.',
+  'call.status.with': 'Du bist im Anruf mit {names}.',
+  'call.status.joining': 'Trete dem Anruf bei…',
+  'call.status.unavailable': 'Anrufe lassen sich gerade nicht aufbauen: Der Server hat die Verbindungseinstellungen '
+    + 'nicht geliefert. Versuch es gleich noch einmal.',
+  'call.status.full': 'Der Anruf ist voll: Höchstens {max} Personen können teilnehmen, du kannst beitreten, sobald '
+    + 'jemand geht.',
+  'call.status.none': 'Gerade kein Anruf in diesem Raum.',
+  'call.status.inProgress': 'Ein Anruf läuft mit {names}.',
+  'call.you': 'Du',
+  'call.connecting': 'Verbinde…',
+  'call.micOff': 'Mikrofon aus',
+  'call.camOff': 'Kamera aus',
+  'call.sharing': 'Teilt den Bildschirm',
+  'call.yourCamera': 'Deine Kamera',
+  'call.cameraOf': 'Kamera von {nick}',
+  'call.yourScreen': 'Dein geteilter Bildschirm',
+  'call.screenOf': 'Bildschirm, geteilt von {nick}',
+  'call.error.tooLarge': 'Eine Nachricht zum Aufbau des Anrufs war zu groß zum Senden; der Anruf kommt vielleicht '
+    + 'nicht zustande.',
+  'call.error.noMedia': 'Weder Mikrofon noch Kamera ließen sich öffnen: Du kannst zusehen und zuhören.',
+  'call.error.noCamera': 'Keine Kamera ließ sich öffnen: Die anderen hören dich nur.',
+  'call.error.noMic': 'Kein Mikrofon ließ sich öffnen: Die anderen sehen dich nur.',
+  'call.error.camera': 'Die Kamera ließ sich nicht einschalten.',
+  'call.error.screen': 'Das Teilen des Bildschirms wurde abgebrochen oder ist hier nicht möglich.',
+  'call.error.peerFailed': 'Die Verbindung mit {nick} ist abgebrochen, darum wurde {nick} aus dem Anruf genommen. Ein '
+    + 'neuer Beitritt ist möglich.',
+  'call.error.noSettings': 'Der Anruf konnte nicht starten: Der Server hat die Verbindungseinstellungen nicht '
+    + 'geliefert. Versuch es noch einmal.',
+};
