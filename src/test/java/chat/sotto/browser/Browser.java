@@ -20,6 +20,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -52,6 +53,19 @@ final class Browser implements AutoCloseable {
             "sotto-chromium-", List.of(LogType.PERFORMANCE, LogType.BROWSER), List.of("--window-size=1280,900")));
   }
 
+  /**
+   * Starts Chromium as a person whose browser asks for these languages first, e.g. "de-DE,de": its UI language
+   * (--lang) and the languages it offers pages (navigator.languages, Accept-Language).
+   */
+  static Browser startInLanguage(String acceptLanguages) {
+    return new Browser(
+        Chromium.launch(
+            "sotto-chromium-",
+            List.of(LogType.PERFORMANCE, LogType.BROWSER),
+            List.of("--window-size=1280,900", "--lang=" + acceptLanguages.split(",")[0]),
+            Map.of("intl.accept_languages", acceptLanguages)));
+  }
+
   /** Navigates to a URL and waits until the document and its scripts have loaded. */
   void open(String url) {
     driver.get(url);
@@ -80,6 +94,11 @@ final class Browser implements AutoCloseable {
   /** The visible, enabled text box with this accessible name (its label), once there is one. */
   WebElement textbox(String name) {
     return until("an enabled text box named \"" + name + "\"", d -> enabled(visible(TEXTBOXES, name)));
+  }
+
+  /** The visible, enabled drop-down list (select) with this accessible name (its label), once there is one. */
+  Select dropDown(String name) {
+    return new Select(until("an enabled drop-down list named \"" + name + "\"", d -> enabled(visible("select", name))));
   }
 
   /** Whether a button or text box with this accessible name is visible now (no waiting). */

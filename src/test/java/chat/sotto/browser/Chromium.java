@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -51,6 +52,12 @@ public final class Chromium implements AutoCloseable {
    * Starts Chromium with the common flags plus {@code extraFlags}, recording the given log types (all levels).
    */
   public static Chromium launch(String profilePrefix, List<String> logTypes, List<String> extraFlags) {
+    return launch(profilePrefix, logTypes, extraFlags, Map.of());
+  }
+
+  /** As {@link #launch(String, List, List)}, with these browser preferences (e.g. intl.accept_languages). */
+  public static Chromium launch(
+      String profilePrefix, List<String> logTypes, List<String> extraFlags, Map<String, Object> prefs) {
     Path profile;
     try {
       profile = Files.createTempDirectory(profilePrefix);
@@ -63,6 +70,9 @@ public final class Chromium implements AutoCloseable {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM);
     options.addArguments(flags);
+    if (!prefs.isEmpty()) {
+      options.setExperimentalOption("prefs", prefs);
+    }
     LoggingPreferences logs = new LoggingPreferences();
     logTypes.forEach(type -> logs.enable(type, Level.ALL));
     options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
