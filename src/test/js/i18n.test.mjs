@@ -5,7 +5,7 @@ import test from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import {
-  chooseLanguage, detectLanguage, english, formatList, initialLanguage, language, msg, setLanguage, t,
+  chooseLanguage, detectLanguage, direction, english, formatList, initialLanguage, language, msg, setLanguage, t,
 } from '../../main/webapp/js/i18n.js';
 import en from '../../main/webapp/js/i18n/en.js';
 
@@ -135,6 +135,13 @@ test('the language follows the browser: the first supported one, else English', 
   assert.equal(detectLanguage(['fr-FR', 'es-MX', 'de']), 'es');
   assert.equal(detectLanguage(['fr', 'ja']), 'en');
   assert.equal(detectLanguage([]), 'en');
+});
+
+test('a right-to-left language is written right to left', () => {
+  assert.equal(direction('ar'), 'rtl');
+  assert.equal(direction('he'), 'rtl');
+  assert.equal(direction('de'), 'ltr');
+  assert.equal(direction('en'), 'ltr');
 });
 
 test('a language picked in the page is kept for the tab and wins over the browser\'s', () => {

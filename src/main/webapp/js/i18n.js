@@ -155,6 +155,17 @@ export function onLanguageChange(listener) {
   return () => listeners.delete(listener);
 }
 
+/** The writing direction of a language ('rtl' or 'ltr'), from Intl where the browser knows it. */
+export function direction(code = current) {
+  try {
+    const locale = new Intl.Locale(code);
+    const info = typeof locale.getTextInfo === 'function' ? locale.getTextInfo() : locale.textInfo;
+    return info?.direction === 'rtl' ? 'rtl' : 'ltr';
+  } catch {
+    return 'ltr';
+  }
+}
+
 /** The first of the browser's languages that has a catalog (de-AT → de), else English. */
 export function detectLanguage(preferred = globalThis.navigator?.languages ?? []) {
   for (const tag of preferred) {
