@@ -7,12 +7,12 @@ import { Call } from './call/call.js';
 import { ChatState, createThrottle, TYPING_VISIBLE_MS, typingText } from './chat.js';
 import { Connection, socketUrl } from './connection.js';
 import { deriveRoomId, deriveRoomKey } from './crypto.js';
+import { msg, t } from './i18n.js';
 import { cleanNickname, randomNickname } from './nickname.js';
 import {
   EnvelopeTooLargeError, MAX_TEXT_CHARS, openChat, openProfile, sealChat, sealHandover, sealKnock, sealProfile,
   typingFrame,
 } from './protocol.js';
-import { msg, t } from './i18n.js';
 import { formatCode } from './roomcode.js';
 import { createMemberKeys } from './trust/member-keys.js';
 import { RoomTrust } from './trust/room-trust.js';
@@ -522,7 +522,10 @@ export class Room {
       const known = this.knocks.get(env.from);
       if (known && known.c > env.c) continue;
       this.knocks.set(env.from, {
-        nick: body.nick || t('people.anonymous'), keys: body.keys, c: env.c, code: await memberCode(this.roomId, body.keys),
+        nick: body.nick || t('people.anonymous'),
+        keys: body.keys,
+        c: env.c,
+        code: await memberCode(this.roomId, body.keys),
       });
     }
     this.renderKnocks();
@@ -605,7 +608,10 @@ export class Room {
     this.renderPeople();
   }
 
-  /** Runs an owner's REST call; a refusal is told in the notice. Returns true when it was done. */
+  /**
+   * Runs an owner's REST call; a refusal is told in the notice, with `failure` (the catalog key of what could not be
+   * done). Returns true when it was done.
+   */
   async ownerCall(action, failure) {
     if (!this.session) return false;
     try {

@@ -169,8 +169,8 @@ export default {
 
   'member.you': '{nick} (du)',
   'member.keyTag': 'Schlüsselkennung {tag}',
-  'member.codeText': 'Sicherheitscode für dich und diese Person. Vergleiche ihn mit ihr persönlich oder in einem Anruf: '
-    + 'Ist er auf beiden Bildschirmen gleich, sitzt niemand zwischen euch.',
+  'member.codeText': 'Sicherheitscode für dich und diese Person. Vergleiche ihn mit ihr persönlich oder in einem '
+    + 'Anruf: Ist er auf beiden Bildschirmen gleich, sitzt niemand zwischen euch.',
   'member.verified': 'Ich habe den Code verglichen: als geprüft markieren',
   'member.unknown': 'Die Schlüssel dieser Person sind noch nicht bekannt, darum gibt es keinen Code zum Vergleichen.',
   'member.makeOwner': 'Zum Besitzer machen',

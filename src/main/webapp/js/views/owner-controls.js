@@ -51,7 +51,9 @@ export function createOwnerControls({ onLock, onKnock, onAdmit, onRefuse }) {
       list.replaceChildren(...waiting.map((w) => el('li', { className: 'knock', dataset: { sessionId: w.id } },
         el('span', { className: 'knock-name', text: w.nick }),
         el('code', { className: 'member-code', text: w.code }),
-        el('button', { text: t('owner.admit'), dataset: { i18n: 'owner.admit' }, attrs: { type: 'button', 'data-action': 'admit' } }),
+        el('button', {
+          text: t('owner.admit'), dataset: { i18n: 'owner.admit' }, attrs: { type: 'button', 'data-action': 'admit' },
+        }),
         el('button', {
           className: 'danger', text: t('owner.refuse'), dataset: { i18n: 'owner.refuse' },
           attrs: { type: 'button', 'data-action': 'refuse' },
