@@ -84,17 +84,9 @@ export function msg(key, vars = {}) {
   return new Message(key, vars);
 }
 
-export function isMessage(value) {
-  return value instanceof Message;
-}
-
 /** "A, B and C" in the current language. */
 export function formatList(items) {
   return new Intl.ListFormat(current, { type: 'conjunction' }).format(items.map(String));
-}
-
-export function formatNumber(value) {
-  return formatVar(value);
 }
 
 export function dateTimeFormat(options) {
