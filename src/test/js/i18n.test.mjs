@@ -27,13 +27,14 @@ function jsFiles(dir) {
 /** Source without its comments (which mention keys as examples). */
 const code = (text) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
 const sources = jsFiles(join(WEBAPP, 'js')).map((path) => ({ path, text: code(readFileSync(path, 'utf8')) }));
-const html = readFileSync(join(WEBAPP, 'index.html'), 'utf8');
+const html = ['index.html', ...readdirSync(join(WEBAPP, 'error')).map((name) => join('error', name))]
+  .map((page) => readFileSync(join(WEBAPP, page), 'utf8')).join('\n');
 const placeholders = (text) => [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))].sort();
 /** A plural key 'x.count.one' is used as t('x.count', { count }). */
 const PLURAL = /\.(zero|one|two|few|many|other)$/;
 const baseKey = (key) => key.replace(PLURAL, '');
 
-/** Keys the code asks for: t('…'), msg('…'), english('…'), setName(node, '…'), and data-i18n* in index.html. */
+/** Keys the code asks for: t('…'), msg('…'), english('…'), setName(node, '…'), data-i18n* in the HTML pages. */
 function usedKeys() {
   const used = new Map(); // key -> where
   for (const { path, text } of sources) {

@@ -6,7 +6,7 @@
 
 import { ApiError, createApi } from './api.js';
 import { deriveRoomId } from './crypto.js';
-import { direction, initialLanguage, language, msg, onLanguageChange, setLanguage, translatePage } from './i18n.js';
+import { initialLanguage, localizeDocument, msg, onLanguageChange, setLanguage } from './i18n.js';
 import { randomNickname } from './nickname.js';
 import { MAX_TEXT_CHARS } from './protocol.js';
 import { Room } from './room.js';
@@ -29,15 +29,9 @@ import { createRoomBar } from './views/room-bar.js';
 import { createWaitingView } from './views/waiting.js';
 import { createKeyStore } from './trust/member-keys.js';
 
-/** Shows the page in the current language: its static text and title, <html lang> and dir (the CSS follows it). */
-function applyLanguage(code) {
-  document.documentElement.lang = code;
-  document.documentElement.dir = direction(code);
-  translatePage(document);
-}
 setLanguage(initialLanguage());
-applyLanguage(language());
-onLanguageChange(applyLanguage);
+localizeDocument(document);
+onLanguageChange(() => localizeDocument(document));
 createLanguagePicker();
 
 const api = createApi();

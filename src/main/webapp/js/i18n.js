@@ -192,6 +192,13 @@ export function chooseLanguage(code, storage = globalThis.sessionStorage) {
   setLanguage(code);
 }
 
+/** Shows a document in the current language: <html lang> and dir (the CSS follows it), and its marked text. */
+export function localizeDocument(doc) {
+  doc.documentElement.lang = current;
+  doc.documentElement.dir = direction(current);
+  translatePage(doc);
+}
+
 export function translatePage(root) {
   for (const element of root.querySelectorAll('[data-i18n]')) {
     element.textContent = t(element.dataset.i18n);

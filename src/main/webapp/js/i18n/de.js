@@ -56,6 +56,12 @@ export default {
   'error.badResponse': 'Der Server hat unerwartet geantwortet.',
   'error.enter': 'Beim Betreten des Raums ist etwas schiefgegangen.',
 
+  'errorPage.notFound.title': 'Nicht gefunden · Sotto',
+  'errorPage.notFound.heading': 'Hier ist nichts',
+  'errorPage.failed.title': 'Fehler · Sotto',
+  'errorPage.failed.heading': 'Etwas ist schiefgegangen',
+  'errorPage.home': 'Zu Sotto',
+
   'room.title': 'Raum',
   'room.code': 'Code',
   'room.status.connecting': 'Verbinde…',

@@ -54,6 +54,12 @@ export default {
   'error.badResponse': 'The server answered in an unexpected way.',
   'error.enter': 'Something went wrong while entering the room.',
 
+  'errorPage.notFound.title': 'Not found · Sotto',
+  'errorPage.notFound.heading': 'Nothing here',
+  'errorPage.failed.title': 'Error · Sotto',
+  'errorPage.failed.heading': 'Something went wrong',
+  'errorPage.home': 'Go to Sotto',
+
   'room.title': 'Room',
   'room.code': 'Code',
   'room.status.connecting': 'Connecting…',

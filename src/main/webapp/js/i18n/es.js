@@ -55,6 +55,12 @@ export default {
   'error.badResponse': 'El servidor respondió de forma inesperada.',
   'error.enter': 'Algo salió mal al entrar en la sala.',
 
+  'errorPage.notFound.title': 'No encontrado · Sotto',
+  'errorPage.notFound.heading': 'Aquí no hay nada',
+  'errorPage.failed.title': 'Error · Sotto',
+  'errorPage.failed.heading': 'Algo salió mal',
+  'errorPage.home': 'Ir a Sotto',
+
   'room.title': 'Sala',
   'room.code': 'Código',
   'room.status.connecting': 'Conectando…',

@@ -75,6 +75,10 @@ class GermanBrowserIT {
       awaitConnected(a, "Message");
       assertEquals("Connected", shownText(a, "status"), "the choice is kept for the tab");
       assertEquals("Verbunden", shownText(b, "status"), "the other browser stays German");
+
+      b.open(SottoWar.BASE + "no-such-page");
+      b.until("the error page in German", d -> "de".equals(b.script("return document.documentElement.lang")));
+      assertEquals("Hier ist nichts", b.script("return document.querySelector('h1').textContent"));
     }
   }
 
