@@ -143,7 +143,7 @@ export default {
   'notice.codeChanged': 'El código de seguridad de {nick} ha cambiado. Vuelve a compararlo antes de fiarte de lo que '
     + 'envíe.',
   'notice.newOwner': '{nick} es ahora el propietario de esta sala.',
-  'notice.removed': '{nick} fue expulsado de la sala.',
+  'notice.removed': 'Se ha expulsado a {nick} de la sala.',
   'notice.waitingForKey': 'Esperando la nueva clave de la sala del propietario: lo que escribas mientras tanto se '
     + 'enviará en cuanto llegue.',
   'notice.youRemoved': 'Has expulsado a {nick}. La sala tiene una clave nueva que {nick} no tiene.',
