@@ -13,6 +13,7 @@ import { formatCode, generateCode, parseCode, parseCodeOrLink } from './roomcode
 import { SessionStore } from './session-store.js';
 import { createTabSessions } from './tab-sessions.js';
 import { eraseAll, onRepeatedEscape, sweepKeys, sweepStale } from './traces.js';
+import { createAttention } from './views/attention.js';
 import { createComposer } from './views/composer.js';
 import { createCallView } from './views/call-view.js';
 import { byId } from './views/dom.js';
@@ -23,6 +24,7 @@ import { createNotice } from './views/notice.js';
 import { createMemberDialog } from './views/member-dialog.js';
 import { createOwnerControls } from './views/owner-controls.js';
 import { createParticipantList } from './views/participants.js';
+import { createPeopleDrawer } from './views/people-drawer.js';
 import { createRoomBar } from './views/room-bar.js';
 import { createWaitingView } from './views/waiting.js';
 import { createKeyStore } from './trust/member-keys.js';
@@ -61,6 +63,8 @@ const ui = {
     onRefuse: (id) => room?.refuse(id),
   }),
   waiting: createWaitingView(),
+  people: createPeopleDrawer(),
+  attention: createAttention(),
   composer: createComposer({
     maxChars: MAX_TEXT_CHARS,
     onSend: async (text) => (room ? room.send(text) : false),
@@ -80,6 +84,8 @@ const ui = {
 function closeRoom() {
   if (room) room.dispose();
   room = null;
+  ui.people.close();
+  ui.attention.reset();
 }
 
 /**
@@ -111,6 +117,8 @@ function showLanding(message) {
 }
 
 function showGone(text) {
+  ui.people.close();
+  ui.attention.reset();
   store.clearCurrent();
   roomSection.hidden = true;
   landing.hide();
@@ -128,6 +136,7 @@ function enterRoom(codeBytes, nick = '') {
   notice.clear();
   ui.messages.clear();
   ui.participants.render([]);
+  ui.people.setCount(0);
   ui.composer.clear();
   ui.call.reset();
   ui.members.close();
@@ -237,5 +246,7 @@ async function start() {
 
 globalThis.addEventListener('hashchange', () => openLink());
 globalThis.addEventListener('online', () => room?.nudge());
-onRepeatedEscape(document, { when: () => room !== null && !roomSection.hidden }, () => leaveNoTrace());
+// An Escape that closes the people drawer does not count towards leaving without a trace.
+onRepeatedEscape(document, { when: () => room !== null && !roomSection.hidden && !ui.people.isOpen() },
+  () => leaveNoTrace());
 start();

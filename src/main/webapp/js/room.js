@@ -7,6 +7,8 @@ import { Call } from './call/call.js';
 import { ChatState, createThrottle, TYPING_VISIBLE_MS, typingText } from './chat.js';
 import { Connection, socketUrl } from './connection.js';
 import { deriveRoomId, deriveRoomKey } from './crypto.js';
+import { t } from './i18n.js';
+import { MemberNotices } from './member-notices.js';
 import { cleanNickname, randomNickname } from './nickname.js';
 import {
   EnvelopeTooLargeError, MAX_TEXT_CHARS, openChat, openProfile, sealChat, sealHandover, sealKnock, sealProfile,
@@ -68,6 +70,7 @@ export class Room {
     this.unopenedProfiles = new Map(); // sessionId -> profile envelope sealed under an epoch not held yet
     this.heldChat = []; // payloads waiting for the new epoch after a removal
     this.changedKeys = new Set();
+    this.notices = new MemberNotices();
     this.releaseTab = () => {};
     this.chat = new ChatState();
     this.session = null;
@@ -324,7 +327,7 @@ export class Room {
     switch (frame.t) {
       case 'welcome': return this.welcome(frame);
       case 'waiting': return this.waitToEnter();
-      case 'msg': return this.addStored([frame]);
+      case 'msg': return this.addStored([frame], { live: true });
       case 'profile': return this.applyProfiles([frame]);
       case 'knock': return this.addKnocks([frame]);
       case 'room': return this.applySettings(frame);
@@ -332,6 +335,7 @@ export class Room {
       case 'signal': return this.call.receive(frame);
       case 'presence':
         this.chat.setOnline(frame.online);
+        this.tell(this.notices.presence(frame.online));
         this.call.setOnline(frame.online);
         this.renderPeople();
         return this.renderTyping();
@@ -360,6 +364,7 @@ export class Room {
     }
     chat.selfId = frame.sessionId;
     chat.ownerId = frame.ownerId;
+    this.notices.welcoming(frame.sessionId);
     session.sessionId = frame.sessionId;
     session.owner = frame.owner;
     this.serverCounter = frame.maxCounter;
@@ -384,6 +389,7 @@ export class Room {
     }
     this.renderPeople();
     await this.sendProfile();
+    this.notices.welcomed();
     await this.handOnNewestEpoch();
   }
 
@@ -393,7 +399,7 @@ export class Room {
    * yet, waits in `unopened` and is tried again when a key arrives; a forged one never opens with a valid
    * signature and is never shown.
    */
-  async addStored(frames, { late = false } = {}) {
+  async addStored(frames, { late = false, live = false } = {}) {
     const fresh = late ? frames : frames.filter((f) => this.chat.isNewSeq(f.seq) && !this.unopened.has(f.seq));
     const opened = await Promise.all(fresh.map((f) => openChat(
       this.trust.keyring, this.roomId, f, this.trust.keysOf(f.from),
@@ -421,7 +427,8 @@ export class Room {
         nick: body.verified ? this.authorName(message.from) : this.chat.nickOf(message.from, message.nick),
       });
     });
-    this.ui.messages.add(shown);
+    this.ui.messages.add(shown, { live });
+    if (live) this.ui.attention.arrived(shown.filter((s) => !s.own).length);
     if (this.chat.guardChanged) {
       this.chat.guardChanged = false;
       this.store.saveGuard(this.roomId, this.chat.guard());
@@ -481,7 +488,7 @@ export class Room {
         this.ui.messages.notice(`${body.nick || this.chat.nickOf(p.from)}'s safety code changed. Compare it again `
           + 'before you trust what they send.', { warning: true });
       }
-      this.chat.applyProfile(p.from, p.c, body.nick);
+      if (this.chat.applyProfile(p.from, p.c, body.nick)) this.tell(this.notices.profile(p.from, body.nick));
     }
     this.refreshAuthors();
     this.renderPeople();
@@ -522,10 +529,12 @@ export class Room {
 
   renderKnocks() {
     this.ui.owner.setKnocks([...this.knocks].map(([id, k]) => ({ id, nick: k.nick, code: k.code })));
+    this.ui.people.setCount(this.chat.participants().length, this.knocks.size);
   }
 
   applySettings({ locked, knock, sealed }) {
     this.settings = { locked, knock, sealed };
+    this.tell(this.notices.roomSettings(this.settings));
     this.ui.owner.setSettings(this.settings);
   }
 
@@ -546,6 +555,7 @@ export class Room {
   }
 
   memberLeft({ from, removed }) {
+    this.tell(this.notices.left(from, removed));
     const known = this.knocks.delete(from);
     if (known) this.renderKnocks();
     if (!removed || known) {
@@ -719,12 +729,31 @@ export class Room {
     const people = this.chat.participants();
     const count = new Map();
     for (const p of people) count.set(p.nick, (count.get(p.nick) ?? 0) + 1);
+    this.ui.people.setCount(people.length, this.knocks.size);
     this.ui.participants.render(people.map((p) => ({
       ...p,
       verified: this.trust?.isVerified(p.id) ?? false,
       changed: this.changedKeys.has(p.id),
       tag: count.get(p.nick) > 1 ? this.trust?.tagOf(p.id) : null,
     })));
+  }
+
+  /** Timeline notices for what MemberNotices made of an event: joins, leaves, renames, lock and knock. */
+  tell(notices) {
+    const { messages } = this.ui;
+    for (const n of notices) {
+      const ref = `join:${n.id}`;
+      switch (n.kind) {
+        case 'joined':
+          if (n.nick) messages.notice(t('notice.joined', { nick: n.nick }));
+          else messages.notice(t('notice.joinedSomeone'), { ref });
+          break;
+        case 'named': messages.updateNotice(ref, t('notice.joined', { nick: n.nick })); break;
+        case 'renamed': messages.notice(t('notice.renamed', { from: n.from, to: n.to })); break;
+        case 'left': messages.notice(n.nick ? t('notice.left', { nick: n.nick }) : t('notice.leftSomeone')); break;
+        default: messages.notice(t(`notice.${n.kind}`));
+      }
+    }
   }
 
   renderTyping() {
@@ -804,6 +833,7 @@ export class Room {
     this.profileCounter = counter;
     this.connection.sendNow(frame);
     if (this.chat.applyProfile(this.session.sessionId, counter, nick)) {
+      this.tell(this.notices.profile(this.session.sessionId, nick));
       this.refreshAuthors();
       this.renderPeople();
     }

@@ -1,6 +1,8 @@
 // The call panel (#call): who is in the call, the controls (start or join, leave, microphone, camera, screen),
-// the "Hide my IP address" setting, and a tile per participant with their video, name and media state.
+// the "Hide my IP address" setting, and a tile per participant with their video, name and media state. It can be
+// collapsed; while tiles show it is marked active (wide screens then place it beside the chat).
 
+import { t } from '../i18n.js';
 import { byId, el } from './dom.js';
 
 function names(list) {
@@ -62,6 +64,18 @@ export function createCallView({ onJoin, onLeave, onMic, onCamera, onScreen, onH
   const screenButton = byId('call-screen');
   const hideIp = byId('call-hide-ip');
   const tiles = byId('call-tiles');
+  const panel = byId('call');
+  const collapse = byId('call-collapse');
+  let collapsed = false;
+
+  /** A collapsed call keeps its status and buttons; its tiles and settings fold away, the chat gets the room. */
+  function setCollapsed(next) {
+    collapsed = next;
+    panel.toggleAttribute('data-collapsed', collapsed);
+    collapse.setAttribute('aria-expanded', String(!collapsed));
+    collapse.textContent = t(collapsed ? 'layout.callExpand' : 'layout.callCollapse');
+  }
+  collapse.addEventListener('click', () => setCollapsed(!collapsed));
   const relayText = relayNote.textContent.replace(/\s+/g, ' ').trim();
   const shown = new Map(); // sessionId (or '' for oneself) -> { root, camera, screen, name, state }
 
@@ -129,6 +143,7 @@ export function createCallView({ onJoin, onLeave, onMic, onCamera, onScreen, onH
       if (tiles.children[i] !== node) tiles.insertBefore(node, tiles.children[i] ?? null);
     });
     tiles.hidden = false;
+    panel.toggleAttribute('data-active', true);
   }
 
   function removeTile(id, t) {
@@ -142,6 +157,7 @@ export function createCallView({ onJoin, onLeave, onMic, onCamera, onScreen, onH
     for (const [id, t] of shown) removeTile(id, t);
     tiles.replaceChildren();
     tiles.hidden = true;
+    panel.toggleAttribute('data-active', false);
   }
 
   function render(m) {
@@ -181,6 +197,7 @@ export function createCallView({ onJoin, onLeave, onMic, onCamera, onScreen, onH
     /** Back to "no call" (leaving the room, or entering another). */
     reset() {
       clearTiles();
+      setCollapsed(false);
       render({
         phase: 'idle', available: false, unavailable: false, relay: null, maxParticipants: null, full: false,
         hideIp: hideIp.checked, others: [], tiles: [], error: '',
