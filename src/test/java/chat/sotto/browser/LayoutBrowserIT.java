@@ -100,6 +100,15 @@ class LayoutBrowserIT {
       });
       a.until("the button gone once at the bottom", d -> !a.shows("New messages"));
       assertInView(geometry(a), "composer");
+
+      screen(a, 320, 568);
+      a.until("the smallest phone's layout", d -> number(geometry(a), "width") == 320);
+      Map<String, Object> small = geometry(a);
+      assertInView(small, "header");
+      assertInView(small, "composer");
+      assertInView(small, "send");
+      assertEquals(Boolean.TRUE, a.script("return document.scrollingElement.scrollWidth <= innerWidth"),
+          "nothing sticks out sideways at 320 px");
     }
   }
 
@@ -178,7 +187,9 @@ class LayoutBrowserIT {
   void darkModeChangesThePageBackground() {
     try (Browser a = Browser.start()) {
       screen(a, 1280, 800);
-      RoomPage.createRoom(a);
+      RoomPage alice = RoomPage.createRoom(a);
+      alice.send("Dark mode is easier on the eyes at night.");
+      alice.send("The colours follow the system setting.");
       emulate(a, "light");
       String light = (String) a.script("return getComputedStyle(document.body).backgroundColor");
       emulate(a, "dark");
