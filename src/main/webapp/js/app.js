@@ -26,6 +26,7 @@ import { createOwnerControls } from './views/owner-controls.js';
 import { createParticipantList } from './views/participants.js';
 import { createPeopleDrawer } from './views/people-drawer.js';
 import { createRoomBar } from './views/room-bar.js';
+import { createTimelineNotices } from './views/timeline-notices.js';
 import { createWaitingView } from './views/waiting.js';
 import { createKeyStore } from './trust/member-keys.js';
 
@@ -41,6 +42,7 @@ let erasing = false;
 const notice = createNotice();
 const landing = createLandingView({ onCreate: createRoom, onJoin: joinRoom });
 const gone = createGoneView({ onBack: () => showLanding() });
+const messages = createMessageList({ onLoadEarlier: () => room?.loadEarlier() });
 const ui = {
   notice,
   bar: createRoomBar({
@@ -49,7 +51,8 @@ const ui = {
     onClose: () => room?.close(),
     onLeaveNoTrace: () => leaveNoTrace(),
   }),
-  messages: createMessageList({ onLoadEarlier: () => room?.loadEarlier() }),
+  messages,
+  timeline: createTimelineNotices(messages),
   participants: createParticipantList({ onOpen: (id) => room?.openMember(id) }),
   members: createMemberDialog({
     onVerified: (id, verified) => room?.setVerified(id, verified),

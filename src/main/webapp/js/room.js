@@ -7,7 +7,6 @@ import { Call } from './call/call.js';
 import { ChatState, createThrottle, TYPING_VISIBLE_MS, typingText } from './chat.js';
 import { Connection, socketUrl } from './connection.js';
 import { deriveRoomId, deriveRoomKey } from './crypto.js';
-import { t } from './i18n.js';
 import { MemberNotices } from './member-notices.js';
 import { cleanNickname, randomNickname } from './nickname.js';
 import {
@@ -51,7 +50,7 @@ export class Room {
    * @param {Uint8Array} o.codeBytes
    * @param {object} o.api  from createApi()
    * @param {import('./session-store.js').SessionStore} o.store
-   * @param {object} o.ui  { bar, messages, participants, composer, notice, call }
+   * @param {object} o.ui  { bar, messages, timeline, participants, people, attention, composer, notice, call, … }
    * @param {(text: string) => void} o.onGone  the room was deleted or does not exist
    * @param {(notice?: string) => void} o.onExit  back to the landing view
    * @param {string} [o.nick]  the nickname to start with (a new room); otherwise the own profile's, or a random one
@@ -740,20 +739,7 @@ export class Room {
 
   /** Timeline notices for what MemberNotices made of an event: joins, leaves, renames, lock and knock. */
   tell(notices) {
-    const { messages } = this.ui;
-    for (const n of notices) {
-      const ref = `join:${n.id}`;
-      switch (n.kind) {
-        case 'joined':
-          if (n.nick) messages.notice(t('notice.joined', { nick: n.nick }));
-          else messages.notice(t('notice.joinedSomeone'), { ref });
-          break;
-        case 'named': messages.updateNotice(ref, t('notice.joined', { nick: n.nick })); break;
-        case 'renamed': messages.notice(t('notice.renamed', { from: n.from, to: n.to })); break;
-        case 'left': messages.notice(n.nick ? t('notice.left', { nick: n.nick }) : t('notice.leftSomeone')); break;
-        default: messages.notice(t(`notice.${n.kind}`));
-      }
-    }
+    if (notices.length > 0) this.ui.timeline.tell(notices);
   }
 
   renderTyping() {
