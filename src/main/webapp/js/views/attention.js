@@ -6,10 +6,8 @@ import { t } from '../i18n.js';
 import { UnreadCounter, badgeIcon, titleWithCount } from '../unread.js';
 import { byId } from './dom.js';
 
-function playSoftTone() {
-  const Context = globalThis.AudioContext ?? globalThis.webkitAudioContext;
-  if (!Context) return;
-  const audio = new Context();
+/** A short, quiet tone (no audio file): a sine that fades in and out within 0.4 s. */
+function playSoftTone(audio) {
   const tone = audio.createOscillator();
   const gain = audio.createGain();
   tone.type = 'sine';
@@ -21,7 +19,6 @@ function playSoftTone() {
   tone.connect(gain).connect(audio.destination);
   tone.start(now);
   tone.stop(now + 0.4);
-  tone.addEventListener('ended', () => audio.close());
 }
 
 export function createAttention() {
@@ -32,8 +29,18 @@ export function createAttention() {
   let icon = document.querySelector('link[rel="icon"]');
   let baseTitle = null;
   let notify = false;
-  let sound = false;
+  let audio = null; // made when the person turns the sound on (a browser lets a page play only after a gesture)
   let shown = null;
+
+  function setSound(on) {
+    if (audio) audio.close();
+    audio = null;
+    const Context = globalThis.AudioContext;
+    if (on && Context) {
+      audio = new Context();
+      playSoftTone(audio);
+    }
+  }
 
   function render(count) {
     if (count > 0 && baseTitle === null) baseTitle = document.title;
@@ -83,13 +90,11 @@ export function createAttention() {
         shown?.close();
       });
     }
-    if (sound) playSoftTone();
+    if (audio) playSoftTone(audio);
   }
 
   notifyToggle.addEventListener('change', () => turnNotifications(notifyToggle.checked));
-  soundToggle.addEventListener('change', () => {
-    sound = soundToggle.checked;
-  });
+  soundToggle.addEventListener('change', () => setSound(soundToggle.checked));
   document.addEventListener('visibilitychange', visibilityChanged);
   counter.setHidden(document.visibilityState === 'hidden');
 
@@ -106,7 +111,7 @@ export function createAttention() {
       counter.setHidden(document.visibilityState === 'hidden');
       render(0);
       notify = false;
-      sound = false;
+      setSound(false);
       notifyToggle.checked = false;
       soundToggle.checked = false;
       notifyHint.textContent = t('unread.notificationsHint');

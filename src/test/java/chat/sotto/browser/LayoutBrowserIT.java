@@ -222,6 +222,12 @@ class LayoutBrowserIT {
           }).observe(document.head, { subtree: true, attributes: true, attributeFilter: ['href'] });
           const Native = window.Notification;
           window.madeNotifications = [];
+          window.tones = [];
+          const start = OscillatorNode.prototype.start;
+          OscillatorNode.prototype.start = function (...args) {
+            window.tones.push(document.visibilityState);
+            return start.apply(this, args);
+          };
           window.Notification = class extends Native {
             constructor(title, options) {
               window.madeNotifications.push(JSON.stringify({ title, options }));
@@ -232,6 +238,8 @@ class LayoutBrowserIT {
       a.script("document.querySelector('label[for=notify-toggle]').click()");
       a.until("notifications on", d -> Boolean.TRUE.equals(
           a.script("return document.getElementById('notify-toggle').checked")));
+      a.script("document.querySelector('label[for=sound-toggle]').click()");
+      assertEquals(List.of("visible"), a.script("return window.tones"), "turning the sound on plays it once");
 
       String aliceTab = a.openOtherTab();
       String secret = Secret.word("unread");
@@ -253,6 +261,7 @@ class LayoutBrowserIT {
       @SuppressWarnings("unchecked")
       List<String> made = (List<String>) a.script("return window.madeNotifications");
       assertEquals(1, made.size(), "one notification for the burst: " + made);
+      assertEquals(List.of("visible", "hidden"), a.script("return window.tones"), "one soft sound for the burst");
       String shown = made.get(0);
       assertTrue(shown.contains("New message in Sotto"), shown);
       for (String told : List.of(secret, "Bashful Heron", "Heron", code.formatted(), code.compact())) {
