@@ -14,6 +14,7 @@ import { formatCode, generateCode, parseCode, parseCodeOrLink } from './roomcode
 import { SessionStore } from './session-store.js';
 import { createTabSessions } from './tab-sessions.js';
 import { eraseAll, onRepeatedEscape, sweepKeys, sweepStale } from './traces.js';
+import { createAttention } from './views/attention.js';
 import { createComposer } from './views/composer.js';
 import { createCallView } from './views/call-view.js';
 import { byId } from './views/dom.js';
@@ -25,7 +26,9 @@ import { createNotice } from './views/notice.js';
 import { createMemberDialog } from './views/member-dialog.js';
 import { createOwnerControls } from './views/owner-controls.js';
 import { createParticipantList } from './views/participants.js';
+import { createPeopleDrawer } from './views/people-drawer.js';
 import { createRoomBar } from './views/room-bar.js';
+import { createTimelineNotices } from './views/timeline-notices.js';
 import { createWaitingView } from './views/waiting.js';
 import { createKeyStore } from './trust/member-keys.js';
 
@@ -46,6 +49,7 @@ let erasing = false;
 const notice = createNotice();
 const landing = createLandingView({ onCreate: createRoom, onJoin: joinRoom });
 const gone = createGoneView({ onBack: () => showLanding() });
+const messages = createMessageList({ onLoadEarlier: () => room?.loadEarlier() });
 const ui = {
   notice,
   bar: createRoomBar({
@@ -54,7 +58,8 @@ const ui = {
     onClose: () => room?.close(),
     onLeaveNoTrace: () => leaveNoTrace(),
   }),
-  messages: createMessageList({ onLoadEarlier: () => room?.loadEarlier() }),
+  messages,
+  timeline: createTimelineNotices(messages),
   participants: createParticipantList({ onOpen: (id) => room?.openMember(id) }),
   members: createMemberDialog({
     onVerified: (id, verified) => room?.setVerified(id, verified),
@@ -68,6 +73,8 @@ const ui = {
     onRefuse: (id) => room?.refuse(id),
   }),
   waiting: createWaitingView(),
+  people: createPeopleDrawer(),
+  attention: createAttention(),
   composer: createComposer({
     maxChars: MAX_TEXT_CHARS,
     onSend: async (text) => (room ? room.send(text) : false),
@@ -87,6 +94,8 @@ const ui = {
 function closeRoom() {
   if (room) room.dispose();
   room = null;
+  ui.people.close();
+  ui.attention.reset();
 }
 
 /**
@@ -118,6 +127,8 @@ function showLanding(message) {
 }
 
 function showGone(text) {
+  ui.people.close();
+  ui.attention.reset();
   store.clearCurrent();
   roomSection.hidden = true;
   landing.hide();
@@ -135,6 +146,7 @@ function enterRoom(codeBytes, nick = '') {
   notice.clear();
   ui.messages.clear();
   ui.participants.render([]);
+  ui.people.setCount(0);
   ui.composer.clear();
   ui.call.reset();
   ui.members.close();
@@ -241,5 +253,7 @@ async function start() {
 
 globalThis.addEventListener('hashchange', () => openLink());
 globalThis.addEventListener('online', () => room?.nudge());
-onRepeatedEscape(document, { when: () => room !== null && !roomSection.hidden }, () => leaveNoTrace());
+// An Escape that closes the people drawer does not count towards leaving without a trace.
+onRepeatedEscape(document, { when: () => room !== null && !roomSection.hidden && !ui.people.isOpen() },
+  () => leaveNoTrace());
 start();

@@ -8,6 +8,7 @@ import { ChatState, createThrottle, TYPING_VISIBLE_MS, typingText } from './chat
 import { Connection, socketUrl } from './connection.js';
 import { deriveRoomId, deriveRoomKey } from './crypto.js';
 import { msg, t } from './i18n.js';
+import { MemberNotices } from './member-notices.js';
 import { cleanNickname, randomNickname } from './nickname.js';
 import {
   EnvelopeTooLargeError, MAX_TEXT_CHARS, openChat, openProfile, sealChat, sealHandover, sealKnock, sealProfile,
@@ -57,7 +58,7 @@ export class Room {
    * @param {Uint8Array} o.codeBytes
    * @param {object} o.api  from createApi()
    * @param {import('./session-store.js').SessionStore} o.store
-   * @param {object} o.ui  { bar, messages, participants, composer, notice, call }
+   * @param {object} o.ui  { bar, messages, timeline, participants, people, attention, composer, notice, call, … }
    * @param {(text: string) => void} o.onGone  the room was deleted or does not exist
    * @param {(notice?: string) => void} o.onExit  back to the landing view
    * @param {string} [o.nick]  the nickname to start with (a new room); otherwise the own profile's, or a random one
@@ -76,6 +77,7 @@ export class Room {
     this.unopenedProfiles = new Map(); // sessionId -> profile envelope sealed under an epoch not held yet
     this.heldChat = []; // payloads waiting for the new epoch after a removal
     this.changedKeys = new Set();
+    this.notices = new MemberNotices();
     this.releaseTab = () => {};
     this.chat = new ChatState();
     this.session = null;
@@ -332,7 +334,7 @@ export class Room {
     switch (frame.t) {
       case 'welcome': return this.welcome(frame);
       case 'waiting': return this.waitToEnter();
-      case 'msg': return this.addStored([frame]);
+      case 'msg': return this.addStored([frame], { live: true });
       case 'profile': return this.applyProfiles([frame]);
       case 'knock': return this.addKnocks([frame]);
       case 'room': return this.applySettings(frame);
@@ -340,6 +342,7 @@ export class Room {
       case 'signal': return this.call.receive(frame);
       case 'presence':
         this.chat.setOnline(frame.online);
+        this.tell(this.notices.presence(frame.online));
         this.call.setOnline(frame.online);
         this.renderPeople();
         return this.renderTyping();
@@ -368,6 +371,7 @@ export class Room {
     }
     chat.selfId = frame.sessionId;
     chat.ownerId = frame.ownerId;
+    this.notices.welcoming(frame.sessionId);
     session.sessionId = frame.sessionId;
     session.owner = frame.owner;
     this.serverCounter = frame.maxCounter;
@@ -392,6 +396,7 @@ export class Room {
     }
     this.renderPeople();
     await this.sendProfile();
+    this.notices.welcomed();
     await this.handOnNewestEpoch();
   }
 
@@ -401,7 +406,7 @@ export class Room {
    * yet, waits in `unopened` and is tried again when a key arrives; a forged one never opens with a valid
    * signature and is never shown.
    */
-  async addStored(frames, { late = false } = {}) {
+  async addStored(frames, { late = false, live = false } = {}) {
     const fresh = late ? frames : frames.filter((f) => this.chat.isNewSeq(f.seq) && !this.unopened.has(f.seq));
     const opened = await Promise.all(fresh.map((f) => openChat(
       this.trust.keyring, this.roomId, f, this.trust.keysOf(f.from),
@@ -429,7 +434,8 @@ export class Room {
         nick: body.verified ? this.authorName(message.from) : this.chat.nickOf(message.from, message.nick),
       });
     });
-    this.ui.messages.add(shown);
+    this.ui.messages.add(shown, { live });
+    if (live) this.ui.attention.arrived(shown.filter((s) => !s.own).length);
     if (this.chat.guardChanged) {
       this.chat.guardChanged = false;
       this.store.saveGuard(this.roomId, this.chat.guard());
@@ -489,7 +495,7 @@ export class Room {
         this.ui.messages.notice(msg('notice.codeChanged', { nick: body.nick || this.chat.nickOf(p.from) }),
           { warning: true });
       }
-      this.chat.applyProfile(p.from, p.c, body.nick);
+      if (this.chat.applyProfile(p.from, p.c, body.nick)) this.tell(this.notices.profile(p.from, body.nick));
     }
     this.refreshAuthors();
     this.renderPeople();
@@ -533,10 +539,12 @@ export class Room {
 
   renderKnocks() {
     this.ui.owner.setKnocks([...this.knocks].map(([id, k]) => ({ id, nick: k.nick, code: k.code })));
+    this.ui.people.setCount(this.chat.participants().length, this.knocks.size);
   }
 
   applySettings({ locked, knock, sealed }) {
     this.settings = { locked, knock, sealed };
+    this.tell(this.notices.roomSettings(this.settings));
     this.ui.owner.setSettings(this.settings);
   }
 
@@ -557,6 +565,7 @@ export class Room {
   }
 
   memberLeft({ from, removed }) {
+    this.tell(this.notices.left(from, removed));
     const known = this.knocks.delete(from);
     if (known) this.renderKnocks();
     if (!removed || known) {
@@ -733,12 +742,18 @@ export class Room {
     const people = this.chat.participants();
     const count = new Map();
     for (const p of people) count.set(p.nick, (count.get(p.nick) ?? 0) + 1);
+    this.ui.people.setCount(people.length, this.knocks.size);
     this.ui.participants.render(people.map((p) => ({
       ...p,
       verified: this.trust?.isVerified(p.id) ?? false,
       changed: this.changedKeys.has(p.id),
       tag: count.get(p.nick) > 1 ? this.trust?.tagOf(p.id) : null,
     })));
+  }
+
+  /** Timeline notices for what MemberNotices made of an event: joins, leaves, renames, lock and knock. */
+  tell(notices) {
+    if (notices.length > 0) this.ui.timeline.tell(notices);
   }
 
   renderTyping() {
@@ -818,6 +833,7 @@ export class Room {
     this.profileCounter = counter;
     this.connection.sendNow(frame);
     if (this.chat.applyProfile(this.session.sessionId, counter, nick)) {
+      this.tell(this.notices.profile(this.session.sessionId, nick));
       this.refreshAuthors();
       this.renderPeople();
     }

@@ -220,4 +220,31 @@ export default {
   'call.error.peerFailed': 'The connection with {nick} failed, so they were removed from the call. They can join '
     + 'again.',
   'call.error.noSettings': 'The call could not start: the server did not give the connection settings. Try again.',
+
+  'layout.people': 'People',
+  'layout.peopleButton': 'People ({count})',
+  'layout.closePeople': 'Close people list',
+  'layout.newMessages': 'New messages',
+  'layout.callCollapse': 'Hide call',
+  'layout.callExpand': 'Show call',
+  'layout.announceMessage': 'New message from {nick}: {text}',
+  'layout.announceNotice': '{text}',
+  'layout.announceMany': '{count} new messages',
+
+  'unread.settingsTitle': 'In this tab',
+  'unread.notifications': 'Notifications',
+  'unread.notificationsHint': 'While this tab is hidden: only “New message in Sotto”, never the text, a name or the room code.',
+  'unread.notificationsBlocked': 'This browser blocks notifications from this page; allow them in its site settings.',
+  'unread.sound': 'Sound for new messages',
+  'unread.notificationTitle': 'New message in Sotto',
+
+  'notice.joined': '{nick} joined',
+  'notice.joinedSomeone': 'Someone joined',
+  'notice.left': '{nick} left',
+  'notice.leftSomeone': 'Someone left',
+  'notice.renamed': '{from} is now called {to}',
+  'notice.locked': 'The room was locked',
+  'notice.unlocked': 'The room was unlocked',
+  'notice.knockOn': 'Newcomers now knock',
+  'notice.knockOff': 'Newcomers no longer knock',
 };

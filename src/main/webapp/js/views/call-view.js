@@ -1,7 +1,8 @@
 // The call panel (#call): who is in the call, the controls (start or join, leave, microphone, camera, screen),
-// the "Hide my IP address" setting, and a tile per participant with their video, name and media state.
+// the "Hide my IP address" setting, and a tile per participant with their video, name and media state. It can be
+// collapsed; while tiles show it is marked active (wide screens then place it beside the chat).
 
-import { formatList, onLanguageChange, setName, t } from '../i18n.js';
+import { formatList, msg, onLanguageChange, setName, setText, t } from '../i18n.js';
 import { byId, el } from './dom.js';
 
 function statusText(m) {
@@ -58,6 +59,18 @@ export function createCallView({ onJoin, onLeave, onMic, onCamera, onScreen, onH
   delete status.dataset.i18n;
   delete relayNote.dataset.i18n;
   let last = null; // the model shown last, shown again in another language
+  const panel = byId('call');
+  const collapse = byId('call-collapse');
+  let collapsed = false;
+
+  /** A collapsed call keeps its status and buttons; its tiles and settings fold away, the chat gets the room. */
+  function setCollapsed(next) {
+    collapsed = next;
+    panel.toggleAttribute('data-collapsed', collapsed);
+    collapse.setAttribute('aria-expanded', String(!collapsed));
+    setText(collapse, msg(collapsed ? 'layout.callExpand' : 'layout.callCollapse'));
+  }
+  collapse.addEventListener('click', () => setCollapsed(!collapsed));
   const shown = new Map(); // sessionId (or '' for oneself) -> { root, camera, screen, name, state }
 
   joinButton.addEventListener('click', () => onJoin());
@@ -124,6 +137,7 @@ export function createCallView({ onJoin, onLeave, onMic, onCamera, onScreen, onH
       if (tiles.children[i] !== node) tiles.insertBefore(node, tiles.children[i] ?? null);
     });
     tiles.hidden = false;
+    panel.toggleAttribute('data-active', true);
   }
 
   function removeTile(id, t) {
@@ -137,6 +151,7 @@ export function createCallView({ onJoin, onLeave, onMic, onCamera, onScreen, onH
     for (const [id, t] of shown) removeTile(id, t);
     tiles.replaceChildren();
     tiles.hidden = true;
+    panel.toggleAttribute('data-active', false);
   }
 
   function render(m) {
@@ -179,6 +194,7 @@ export function createCallView({ onJoin, onLeave, onMic, onCamera, onScreen, onH
     /** Back to "no call" (leaving the room, or entering another). */
     reset() {
       clearTiles();
+      setCollapsed(false);
       render({
         phase: 'idle', available: false, unavailable: false, relay: null, maxParticipants: null, full: false,
         hideIp: hideIp.checked, others: [], tiles: [], error: '',

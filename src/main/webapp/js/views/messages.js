@@ -2,11 +2,14 @@
 // A message shows the time its sender wrote into it (sealed with the text, so the server cannot change it),
 // marked when the server received it more than CLOCK_SKEW_MS earlier or later than that.
 
-import { dateTimeFormat, msg, onLanguageChange, setAttr, setText } from '../i18n.js';
+import { announcement, createBurst } from '../burst.js';
+import { dateTimeFormat, msg, onLanguageChange, setAttr, setText, t } from '../i18n.js';
 import { linkify } from '../linkify.js';
 import { byId, el } from './dom.js';
 
 const NEAR_BOTTOM_PX = 80;
+const ANNOUNCED_CHARS = 200;
+const reducedMotion = () => globalThis.matchMedia('(prefers-reduced-motion: reduce)').matches;
 export const CLOCK_SKEW_MS = 5 * 60 * 1000;
 const MAX_DATE_MS = 8.64e15;
 const TIME = { hour: '2-digit', minute: '2-digit' };
@@ -63,9 +66,25 @@ function skewMarker(sentAt, at) {
 export function createMessageList({ onLoadEarlier }) {
   const list = byId('messages');
   const earlier = byId('load-earlier');
+  const jump = byId('new-messages');
+  const announcer = byId('announcer');
   const bySeq = new Map(); // seq -> element
   const pendingByC = new Map(); // c -> element
+  const noticesByRef = new Map(); // ref -> notice element that may still change (a join named later)
   let highestSeq = 0;
+  let atBottom = true;
+
+  // The log itself is not live (a burst would be read out message by message): one announcement per burst.
+  const burst = createBurst((items) => {
+    const said = announcement(items);
+    if (said.one) {
+      announcer.textContent = said.one.notice
+        ? t('layout.announceNotice', { text: said.one.notice })
+        : t('layout.announceMessage', { nick: said.one.nick, text: said.one.text.slice(0, ANNOUNCED_CHARS) });
+    } else {
+      announcer.textContent = t('layout.announceMany', { count: said.count });
+    }
+  });
 
   earlier.addEventListener('click', () => onLoadEarlier());
   onLanguageChange(() => {
@@ -77,7 +96,25 @@ export function createMessageList({ onLoadEarlier }) {
   const nearBottom = () => list.scrollHeight - list.scrollTop - list.clientHeight < NEAR_BOTTOM_PX;
   const scrollToBottom = () => {
     list.scrollTop = list.scrollHeight;
+    atBottom = true;
+    jump.hidden = true;
   };
+
+  list.addEventListener('scroll', () => {
+    atBottom = nearBottom();
+    if (atBottom) jump.hidden = true;
+  }, { passive: true });
+  jump.addEventListener('click', () => {
+    list.scrollTo({ top: list.scrollHeight, behavior: reducedMotion() ? 'auto' : 'smooth' });
+    atBottom = true;
+    jump.hidden = true;
+    list.focus({ preventScroll: true });
+  });
+  // The list grows or shrinks (a call panel opens, the keyboard of a phone shows): whoever read the newest message
+  // still sees it.
+  new ResizeObserver(() => {
+    if (atBottom) list.scrollTop = list.scrollHeight;
+  }).observe(list);
 
   function messageElement(message, { own, nick, unverified = false }) {
     // A sender's time that no date can hold is shown as the server's, flagged.
@@ -110,21 +147,32 @@ export function createMessageList({ onLoadEarlier }) {
   }
 
   return {
-    /** Adds stored messages, each `{ message, own, nick }`; keeps the reader's place when they land above. */
-    add(items) {
+    /**
+     * Adds stored messages, each `{ message, own, nick }`; keeps the reader's place when they land above. Live ones
+     * (not history) are announced, and offered with "New messages" to a reader who scrolled up.
+     */
+    add(items, { live = false } = {}) {
       const stick = nearBottom();
       const anchor = list.firstElementChild;
       const anchorTop = anchor ? anchor.offsetTop - list.scrollTop : 0;
       let ownAdded = false;
+      let othersAdded = false;
       for (const { message, own, nick, unverified } of items) {
         if (bySeq.has(message.seq)) continue;
         const node = messageElement(message, { own, nick, unverified });
         insert(node, message.seq);
         bySeq.set(message.seq, node);
         ownAdded ||= own;
+        if (live && !own) {
+          burst.push({ nick, text: message.text });
+          othersAdded = true;
+        }
       }
       if (stick || ownAdded) scrollToBottom();
-      else if (anchor) list.scrollTop = anchor.offsetTop - anchorTop;
+      else {
+        if (anchor) list.scrollTop = anchor.offsetTop - anchorTop;
+        if (othersAdded) jump.hidden = false;
+      }
     },
 
     addPending({ c, text, nick }) {
@@ -140,11 +188,20 @@ export function createMessageList({ onLoadEarlier }) {
      * A notice in the timeline (someone was removed, a safety code changed, a new room key): after the newest
      * message, before own messages still being sent. Built only from what this browser verified.
      */
-    notice(text, { warning = false } = {}) {
+    notice(text, { warning = false, ref = null } = {}) {
       const stick = nearBottom();
       const node = localized('p', warning ? 'timeline-notice warning' : 'timeline-notice', text);
       list.insertBefore(node, firstPending());
+      if (ref !== null) noticesByRef.set(ref, node);
+      burst.push({ notice: text });
       if (stick) scrollToBottom();
+    },
+
+    /** Changes the text of a notice given with `ref` (a join whose name became known). */
+    updateNotice(ref, text) {
+      const node = noticesByRef.get(ref);
+      noticesByRef.delete(ref);
+      if (node) setText(node, text);
     },
 
     markPendingFailed(c) {
@@ -178,6 +235,11 @@ export function createMessageList({ onLoadEarlier }) {
       list.replaceChildren();
       bySeq.clear();
       pendingByC.clear();
+      noticesByRef.clear();
+      burst.cancel();
+      announcer.textContent = '';
+      jump.hidden = true;
+      atBottom = true;
       highestSeq = 0;
       earlier.hidden = true;
     },

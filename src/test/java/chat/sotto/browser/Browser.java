@@ -48,9 +48,37 @@ final class Browser implements AutoCloseable {
 
   /** Starts Chromium from the Debian package through its chromedriver; Selenium Manager is never asked. */
   static Browser start() {
-    return new Browser(
-        Chromium.launch(
-            "sotto-chromium-", List.of(LogType.PERFORMANCE, LogType.BROWSER), List.of("--window-size=1280,900")));
+    return start(List.of());
+  }
+
+  /** Starts Chromium with extra command-line flags (a fake camera and microphone, for instance). */
+  static Browser start(List<String> extraFlags) {
+    List<String> flags = new ArrayList<>(List.of("--window-size=1280,900"));
+    flags.addAll(extraFlags);
+    return new Browser(Chromium.launch("sotto-chromium-", List.of(LogType.PERFORMANCE, LogType.BROWSER), flags));
+  }
+
+  /** Sends a Chrome DevTools Protocol command to the current tab (emulated screen size, media features, grants). */
+  Map<String, Object> cdp(String command, Map<String, Object> params) {
+    return driver.executeCdpCommand(command, params);
+  }
+
+  /** The current tab as a PNG image of its viewport. */
+  byte[] screenshot() {
+    return driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES);
+  }
+
+  /** Opens a new tab in the same window and switches to it; returns the handle of the tab that was current. */
+  String openOtherTab() {
+    String current = driver.getWindowHandle();
+    driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+    return current;
+  }
+
+  /** Closes the current tab and goes back to the tab with this handle. */
+  void closeTabAndReturnTo(String handle) {
+    driver.close();
+    driver.switchTo().window(handle);
   }
 
   /**

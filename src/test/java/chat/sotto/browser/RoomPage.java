@@ -79,8 +79,9 @@ final class RoomPage {
         d -> participants().stream().anyMatch(p -> p.self() && p.name().equals(nick)));
   }
 
+  /** The own nickname, as the "Your nickname" field holds it (on a phone that field is in the closed people drawer). */
   String nickname() {
-    return browser.textbox("Your nickname").getAttribute("value");
+    return (String) browser.script("return document.getElementById('nickname-input').value");
   }
 
   /** A stored message as shown: seq, sender session, author line and text. */
