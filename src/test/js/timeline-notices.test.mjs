@@ -14,9 +14,9 @@ function recorded() {
 test('a join by someone not known yet is named in place once the profile arrives', () => {
   const { shown, timeline } = recorded();
   timeline.tell([{ kind: 'joined', id: 'a', nick: null }]);
-  assert.deepEqual(shown.map((n) => n.text), ['Someone joined']);
+  assert.deepEqual(shown.map((n) => String(n.text)), ['Someone joined']);
   timeline.tell([{ kind: 'named', id: 'a', nick: 'Ann' }]);
-  assert.deepEqual(shown.map((n) => n.text), ['Ann joined']);
+  assert.deepEqual(shown.map((n) => String(n.text)), ['Ann joined']);
 });
 
 test('renames, leaves and room settings read as notices', () => {
@@ -28,7 +28,7 @@ test('renames, leaves and room settings read as notices', () => {
     { kind: 'left', id: 'c', nick: null },
     { kind: 'locked' }, { kind: 'unlocked' }, { kind: 'knockOn' }, { kind: 'knockOff' },
   ]);
-  assert.deepEqual(shown.map((n) => n.text), [
+  assert.deepEqual(shown.map((n) => String(n.text)), [
     'Ben joined', 'Ben is now called Benny', 'Benny left', 'Someone left', 'The room was locked',
     'The room was unlocked', 'Newcomers now knock', 'Newcomers no longer knock',
   ]);

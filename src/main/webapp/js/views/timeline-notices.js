@@ -3,6 +3,14 @@
 
 import { msg } from '../i18n.js';
 
+/** The room settings' notices, by the kind member-notices.js gives them. */
+const SETTINGS = {
+  locked: () => msg('notice.locked'),
+  unlocked: () => msg('notice.unlocked'),
+  knockOn: () => msg('notice.knockOn'),
+  knockOff: () => msg('notice.knockOff'),
+};
+
 export function createTimelineNotices(messages) {
   return {
     tell(notices) {
@@ -23,7 +31,7 @@ export function createTimelineNotices(messages) {
             messages.notice(n.nick ? msg('notice.left', { nick: n.nick }) : msg('notice.leftSomeone'));
             break;
           default:
-            messages.notice(msg(`notice.${n.kind}`));
+            if (SETTINGS[n.kind]) messages.notice(SETTINGS[n.kind]());
         }
       }
     },
