@@ -23,6 +23,7 @@ import { createNotice } from './views/notice.js';
 import { createMemberDialog } from './views/member-dialog.js';
 import { createOwnerControls } from './views/owner-controls.js';
 import { createParticipantList } from './views/participants.js';
+import { createQrDialog } from './views/qr-dialog.js';
 import { createRoomBar } from './views/room-bar.js';
 import { createWaitingView } from './views/waiting.js';
 import { createKeyStore } from './trust/member-keys.js';
@@ -39,10 +40,12 @@ let erasing = false;
 const notice = createNotice();
 const landing = createLandingView({ onCreate: createRoom, onJoin: joinRoom });
 const gone = createGoneView({ onBack: () => showLanding() });
+const qrDialog = createQrDialog();
 const ui = {
   notice,
   bar: createRoomBar({
     onCopyInvite: () => room?.copyInvite(),
+    onShowQr: (opener) => room && qrDialog.show(room.inviteLink, opener),
     onLeave: () => room?.leave(),
     onClose: () => room?.close(),
     onLeaveNoTrace: () => leaveNoTrace(),
@@ -78,6 +81,7 @@ const ui = {
 };
 
 function closeRoom() {
+  qrDialog.close();
   if (room) room.dispose();
   room = null;
 }
@@ -111,6 +115,7 @@ function showLanding(message) {
 }
 
 function showGone(text) {
+  qrDialog.close();
   store.clearCurrent();
   roomSection.hidden = true;
   landing.hide();
