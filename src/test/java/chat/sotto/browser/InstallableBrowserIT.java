@@ -44,8 +44,10 @@ class InstallableBrowserIT {
       const done = arguments[arguments.length - 1];
       fetch(arguments[0]).then(async (r) => {
         const type = r.headers.get('content-type');
-        const bitmap = await createImageBitmap(await r.blob());
-        done({ status: r.status, type, width: bitmap.width, height: bitmap.height });
+        const image = new Image();
+        image.src = arguments[0];
+        await image.decode();
+        done({ status: r.status, type, width: image.naturalWidth, height: image.naturalHeight });
       }).catch((e) => done({ status: -1, type: String(e), width: 0, height: 0 }));
       """;
 
@@ -76,7 +78,7 @@ class InstallableBrowserIT {
         String src = SottoWar.BASE.resolve(icon.getString("src")).toString();
         @SuppressWarnings("unchecked")
         Map<String, Object> loaded = (Map<String, Object>) a.asyncScript(ICON, src);
-        assertEquals(200L, loaded.get("status"), src);
+        assertEquals(200L, loaded.get("status"), src + ": " + loaded);
         assertEquals(icon.getString("type"), loaded.get("type"), src);
         String sizes = icon.getString("sizes");
         if (!sizes.equals("any")) {
