@@ -137,6 +137,39 @@ class InstallableBrowserIT {
     }
   }
 
+  /**
+   * A new version of the worker waits (made here by registering the same script under another URL, which the browser
+   * treats as an update of the registration, as it does a changed sw.js): the page says so politely, and "Reload"
+   * lets the new version take over and reloads into the same room.
+   */
+  @Test
+  void aNewVersionIsOfferedAndReloadSwitchesToItInTheSameRoom() {
+    try (Browser a = Browser.start()) {
+      RoomPage alice = RoomPage.createRoom(a);
+      RoomCode code = alice.code();
+      a.asyncScript("navigator.serviceWorker.ready.then(() => arguments[arguments.length - 1](true))");
+      a.reload();
+      alice.awaitConnected();
+      assertEquals(Boolean.TRUE, a.script("return navigator.serviceWorker.controller !== null"));
+      assertEquals(Boolean.TRUE, a.script("return document.getElementById('update-notice').hidden"),
+          "no notice without an update");
+
+      a.script("navigator.serviceWorker.register('/sw.js?next-version', { scope: '/' })");
+      String notice = a.until("the update notice", d -> (String) a.script(
+          "const n = document.getElementById('update-notice'); return n.hidden ? null : n.textContent.trim()"));
+      assertTrue(notice.startsWith("A new version of Sotto is ready."), notice);
+      assertEquals("status", a.script("return document.getElementById('update-notice').getAttribute('role')"),
+          "announced politely, without taking the focus");
+      a.click("Reload");
+      a.until("the new version to control the reloaded page", d -> Boolean.TRUE.equals(a.script(
+          "return document.readyState === 'complete'"
+              + " && (navigator.serviceWorker.controller?.scriptURL ?? '').endsWith('?next-version')")));
+      alice.awaitConnected();
+      assertEquals(code.formatted(), alice.code().formatted(), "the reload stays in the room");
+      assertEquals(Boolean.TRUE, a.script("return document.getElementById('update-notice').hidden"));
+    }
+  }
+
   static boolean isStaticShell(String path) {
     return path.equals("/") || path.equals("/index.html") || path.equals("/manifest.webmanifest")
         || path.matches("/(css/[\\w-]+\\.css|js/[\\w/.-]+\\.m?js|icons/[\\w-]+\\.(png|svg))");
