@@ -166,7 +166,8 @@ class InstallableBrowserIT {
               + " && (navigator.serviceWorker.controller?.scriptURL ?? '').endsWith('?next-version')")));
       alice.awaitConnected();
       assertEquals(code.formatted(), alice.code().formatted(), "the reload stays in the room");
-      assertEquals(Boolean.TRUE, a.script("return document.getElementById('update-notice').hidden"));
+      // (The reloaded page registers /sw.js again, which to the browser is one more new version here: so whether
+      // the notice shows again says nothing about a real update, where the URL stays the same.)
     }
   }
 
