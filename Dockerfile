@@ -6,15 +6,19 @@
 # its own: it is not a development server (no SOTTO_DEVELOPMENT), and the server.xml default is public.
 # /metrics stays off unless the operator passes a secret: -e SOTTO_METRICS_TOKEN=... (README, "Metrics"); the image
 # carries none.
-# Build stage: the WAR and the JDBC drivers, from the same pom as development.
+# Build stage: the WAR and the JDBC drivers, from the same pom as development. The pom runs npm ci (package-lock.json)
+# for the browser library the WAR ships (the invite QR code), so the stage needs Node.js with npm.
 FROM maven:3.9-eclipse-temurin-17 AS build
+RUN apt-get update -qq \
+ && apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY pom.xml .
+COPY pom.xml package.json package-lock.json ./
 RUN mvn -B -q -ntp dependency:go-offline -DexcludeArtifactIds=openliberty-runtime || true
 COPY src src
 COPY liberty liberty
 COPY docs docs
-RUN mvn -B -q -ntp -DskipTests -DskipJsTests package \
+RUN mvn -B -q -ntp -DskipTests package \
  && mvn -B -q -ntp dependency:copy-dependencies -DincludeScope=provided -DincludeArtifactIds=h2,postgresql \
       -Dmdep.stripVersion=true -DoutputDirectory=/src/target/jdbc
 

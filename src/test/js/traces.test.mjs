@@ -47,7 +47,7 @@ test('the key sweep deletes the keys of sessions no open tab uses, and keeps the
   assert.ok(!asked.includes(ids[3]), 'the session this tab re-enters is not even asked about');
 });
 
-test('erasing clears both storages, every IndexedDB database and every cache', async () => {
+test('erasing clears both storages, every IndexedDB database, every service worker and every cache', async () => {
   const deleted = [];
   const g = {
     sessionStorage: new MemoryStorage(),
@@ -62,16 +62,24 @@ test('erasing clears both storages, every IndexedDB database and every cache', a
       },
     },
     caches: { keys: async () => ['c'], delete: async (name) => { deleted.push(`cache:${name}`); return true; } },
+    navigator: {
+      serviceWorker: {
+        getRegistrations: async () => ['/'].map((scope) => ({
+          unregister: async () => { deleted.push(`worker:${scope}`); return true; },
+        })),
+      },
+    },
   };
   g.sessionStorage.setItem('sotto.room', 'X');
   g.localStorage.setItem('sotto.session.r', '{}');
   await eraseAll(g);
   assert.equal(g.sessionStorage.length + g.localStorage.length, 0);
-  assert.deepEqual(deleted.sort(), ['cache:c', 'db:a', 'db:b', 'db:sotto-keys']);
+  assert.deepEqual(deleted.sort(), ['cache:c', 'db:a', 'db:b', 'db:sotto-keys', 'worker:/']);
   deleted.length = 0;
   delete g.indexedDB.databases;
   await eraseAll(g);
-  assert.deepEqual(deleted.sort(), ['cache:c', 'db:sotto-keys'], 'the keys go also where databases are not listed');
+  assert.deepEqual(deleted.sort(), ['cache:c', 'db:sotto-keys', 'worker:/'],
+    'the keys go also where databases are not listed');
   await eraseAll({});
 });
 

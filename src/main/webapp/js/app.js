@@ -27,6 +27,7 @@ import { createMemberDialog } from './views/member-dialog.js';
 import { createOwnerControls } from './views/owner-controls.js';
 import { createParticipantList } from './views/participants.js';
 import { createPeopleDrawer } from './views/people-drawer.js';
+import { createQrDialog } from './views/qr-dialog.js';
 import { createRoomBar } from './views/room-bar.js';
 import { createTimelineNotices } from './views/timeline-notices.js';
 import { createWaitingView } from './views/waiting.js';
@@ -50,10 +51,12 @@ const notice = createNotice();
 const landing = createLandingView({ onCreate: createRoom, onJoin: joinRoom });
 const gone = createGoneView({ onBack: () => showLanding() });
 const messages = createMessageList({ onLoadEarlier: () => room?.loadEarlier() });
+const qrDialog = createQrDialog();
 const ui = {
   notice,
   bar: createRoomBar({
     onCopyInvite: () => room?.copyInvite(),
+    onShowQr: (opener) => room && qrDialog.show(room.inviteLink, opener),
     onLeave: () => room?.leave(),
     onClose: () => room?.close(),
     onLeaveNoTrace: () => leaveNoTrace(),
@@ -92,6 +95,7 @@ const ui = {
 };
 
 function closeRoom() {
+  qrDialog.close();
   if (room) room.dispose();
   room = null;
   ui.people.close();
@@ -129,6 +133,7 @@ function showLanding(message) {
 function showGone(text) {
   ui.people.close();
   ui.attention.reset();
+  qrDialog.close();
   store.clearCurrent();
   roomSection.hidden = true;
   landing.hide();

@@ -24,8 +24,8 @@ export async function sweepKeys(keyStore, tabs, keep = null) {
 
 /**
  * Erases everything this origin keeps in the browser: both storages, every IndexedDB database (Sotto's member keys
- * in `sotto-keys`, named even where the browser cannot list its databases) and every cache (Sotto makes none; a
- * browser extension or an older version might have).
+ * in `sotto-keys`, named even where the browser cannot list its databases), every service worker registration (the
+ * installable shell, sw.js) and every cache (the shell's, and any other an older version might have made).
  */
 export async function eraseAll(g = globalThis) {
   for (const storage of ['sessionStorage', 'localStorage']) {
@@ -49,6 +49,10 @@ export async function eraseAll(g = globalThis) {
           }));
         }
       }
+    }
+    const workers = g.navigator?.serviceWorker;
+    if (workers && typeof workers.getRegistrations === 'function') {
+      for (const registration of await workers.getRegistrations()) pending.push(registration.unregister());
     }
     if (g.caches) for (const name of await g.caches.keys()) pending.push(g.caches.delete(name));
   } catch {

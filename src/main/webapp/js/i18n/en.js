@@ -247,4 +247,13 @@ export default {
   'notice.unlocked': 'The room was unlocked',
   'notice.knockOn': 'Newcomers now knock',
   'notice.knockOff': 'Newcomers no longer knock',
+
+  'qr.show': 'Show QR code',
+  'qr.title': 'Invite link as a QR code',
+  'qr.hint': 'Anyone who scans this code can enter the room: show it only to the people you mean to invite.',
+  'qr.image': 'QR code of the invite link',
+  'qr.close': 'Close',
+  'qr.failed': 'The QR code cannot be shown here. Use “Copy invite link” instead.',
+  'install.updateReady': 'A new version of Sotto is ready.',
+  'install.reload': 'Reload',
 };

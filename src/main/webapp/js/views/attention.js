@@ -27,6 +27,7 @@ export function createAttention() {
   const soundToggle = byId('sound-toggle');
   const counter = new UnreadCounter();
   let icon = document.querySelector('link[rel="icon"]');
+  const plainIcon = icon?.getAttribute('href') ?? badgeIcon(0); // the page's own icon, back when nothing is unread
   let baseTitle = null;
   let notify = false;
   let audio = null; // made when the person turns the sound on (a browser lets a page play only after a gesture)
@@ -51,7 +52,7 @@ export function createAttention() {
       icon.rel = 'icon';
       document.head.append(icon);
     }
-    icon.href = badgeIcon(count);
+    icon.href = count > 0 ? badgeIcon(count) : plainIcon;
   }
 
   function visibilityChanged() {

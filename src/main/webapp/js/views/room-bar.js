@@ -1,4 +1,4 @@
-// The room's header: its code, connection status, invite link copying, and leave / close / leave-no-trace controls.
+// The room's header: its code, connection status, invite link copying and its QR code, and leave / close / leave-no-trace controls.
 
 import { msg, setText } from '../i18n.js';
 import { byId } from './dom.js';
@@ -11,10 +11,11 @@ const STATUS_TEXT = {
   closed: 'room.status.closed',
 };
 
-export function createRoomBar({ onCopyInvite, onLeave, onClose, onLeaveNoTrace }) {
+export function createRoomBar({ onCopyInvite, onShowQr, onLeave, onClose, onLeaveNoTrace }) {
   const code = byId('room-code-display');
   const status = byId('status');
   const copyButton = byId('copy-invite');
+  const qrButton = byId('show-qr');
   const leaveButton = byId('leave-room');
   const closeButton = byId('close-room');
   const tracelessButton = byId('leave-no-trace');
@@ -25,6 +26,7 @@ export function createRoomBar({ onCopyInvite, onLeave, onClose, onLeaveNoTrace }
   let feedbackTimer = null;
 
   copyButton.addEventListener('click', () => onCopyInvite());
+  qrButton.addEventListener('click', () => onShowQr(qrButton));
   leaveButton.addEventListener('click', () => onLeave());
   closeButton.addEventListener('click', () => onClose());
   tracelessButton.addEventListener('click', () => onLeaveNoTrace());

@@ -164,6 +164,37 @@ final class Browser implements AutoCloseable {
     return driver.executeScript(js, args);
   }
 
+  /** Runs an asynchronous script: it ends by calling {@code arguments[arguments.length - 1]} with its result. */
+  Object asyncScript(String js, Object... args) {
+    return driver.executeAsyncScript(js, args);
+  }
+
+  /**
+   * Opens {@code url} in a new tab of this browser, waits there until the condition holds, then closes that tab and
+   * comes back: the first tab's page and history stay as they were.
+   */
+  void untilInNewTab(String url, String what, Function<WebDriver, Object> condition) {
+    String first = driver.getWindowHandle();
+    driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+    try {
+      open(url);
+      until(what, condition);
+    } finally {
+      driver.close();
+      driver.switchTo().window(first);
+    }
+  }
+
+  /** Presses a key where the focus is, as a person at the keyboard does. */
+  void press(CharSequence key) {
+    new org.openqa.selenium.interactions.Actions(driver).sendKeys(key).perform();
+  }
+
+  /** A Chrome DevTools Protocol command on this page (what DevTools itself shows, such as the app manifest). */
+  Map<String, Object> devTools(String command, Map<String, Object> parameters) {
+    return driver.executeCdpCommand(command, parameters);
+  }
+
   /** Lets the page at this origin read the clipboard, as a person pasting would (writing needs no grant). */
   void allowClipboardReading(String origin) {
     driver.executeCdpCommand("Browser.grantPermissions",

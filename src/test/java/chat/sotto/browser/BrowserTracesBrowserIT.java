@@ -133,6 +133,12 @@ class BrowserTracesBrowserIT {
       bob.leave();
       b.until("the start page", d -> bob.showsStartPage());
       assertNoTrace(b, bobSecrets, "after Leave room");
+      // The installable shell's cache may stay after an ordinary leave, with static files only.
+      @SuppressWarnings("unchecked")
+      List<String> cached = (List<String>) b.asyncScript(InstallableBrowserIT.CACHED);
+      assertEquals(List.of(), cached.stream().filter(u -> u.contains("/api/") || u.contains("/ws")).toList(),
+          "after Leave room, cached: " + cached);
+      assertEquals(List.of(), found(String.join("\n", cached), bobSecrets), "after Leave room, cached: " + cached);
       assertBackLeadsNowhereNear(b, Secret.roomCode(code));
 
       alice.closeRoom();
@@ -170,7 +176,9 @@ class BrowserTracesBrowserIT {
       aliceSecrets = secretsOf(a, code, aliceNick);
       bobSecrets = secretsOf(b, code, bobNick);
 
+      awaitServiceWorker(b);
       bob.leaveNoTrace();
+      assertNoServiceWorkerOrCache(b, "after Leave no trace");
       assertEquals(0, Database.count("SELECT COUNT(*) FROM sessions WHERE id = ?", bobId), "Bob left the room");
       a.until("Bob gone from the owner's list",
           d -> alice.participants().stream().noneMatch(p -> p.sessionId().equals(bobId)));
@@ -180,8 +188,10 @@ class BrowserTracesBrowserIT {
       assertNoTrace(b, bobSecrets, "after Leave no trace");
 
       // The owner presses Escape three times: the room is closed for everyone.
+      awaitServiceWorker(a);
       a.textbox("Message").sendKeys(Keys.ESCAPE, Keys.ESCAPE, Keys.ESCAPE);
       alice.awaitBlank();
+      assertNoServiceWorkerOrCache(a, "after Escape three times");
       assertEquals(0, Database.rowsOfRoom(roomId), "the owner leaving without a trace closes the room");
       a.open(SottoWar.BASE.toString());
       assertTrue(alice.showsStartPage());
@@ -337,6 +347,26 @@ class BrowserTracesBrowserIT {
     String kept = kept(browser);
     assertEquals(List.of(), found(kept, secrets), when + ": " + kept);
     assertTrue(kept.contains("\"indexedDB\":[]"), when + ": no IndexedDB database: " + kept);
+  }
+
+  /** Waits until the installable shell's service worker is active and its cache holds something. */
+  private static void awaitServiceWorker(Browser browser) {
+    browser.until("the service worker and its cache", d -> Boolean.TRUE.equals(browser.asyncScript(
+        "const done = arguments[arguments.length - 1];"
+            + " navigator.serviceWorker.getRegistrations().then(async (r) => done(r.some((w) => w.active) &&"
+            + " (await caches.keys()).length > 0))")));
+  }
+
+  /**
+   * Seen from another tab on a page of the origin that registers nothing (its 404 page, with no script): no service
+   * worker registration and no Cache Storage entry is left.
+   */
+  private static void assertNoServiceWorkerOrCache(Browser browser, String when) {
+    String left = "const done = arguments[arguments.length - 1];"
+        + " Promise.all([navigator.serviceWorker.getRegistrations(), caches.keys()])"
+        + ".then(([r, c]) => done(r.map((w) => w.scope).concat(c)))";
+    browser.untilInNewTab(SottoWar.BASE.resolve("error/404.html").toString(),
+        when + ": no service worker registration or cache", d -> ((List<?>) browser.asyncScript(left)).isEmpty());
   }
 
   /** Back, as the browser's button does, lands on no address that holds the code. */

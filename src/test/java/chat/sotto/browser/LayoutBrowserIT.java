@@ -257,7 +257,7 @@ class LayoutBrowserIT {
       assertEquals(Boolean.TRUE, a.script("return window.seenIcons.some((s) => s.state === 'hidden'"
           + " && decodeURIComponent(s.icon).startsWith('data:image/svg+xml,') && decodeURIComponent(s.icon).includes('>2<'))"),
           "while hidden, the icon showed the count");
-      assertEquals("data:,", a.script("return document.querySelector('link[rel=icon]').getAttribute('href')"),
+      assertEquals("icons/icon.svg", a.script("return document.querySelector('link[rel=icon]').getAttribute('href')"),
           "the icon is plain again on return");
 
       @SuppressWarnings("unchecked")

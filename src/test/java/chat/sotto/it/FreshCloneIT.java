@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's run command, as a newcomer types it: this commit cloned into an empty folder, {@code mvn liberty:run}
- * there with nothing prepared, until the product answers. Not an Arquillian test: it starts its own server through
+ * The README's run command, as a newcomer types it: this commit cloned into an empty folder,
+ * {@code mvn -DskipTests package liberty:run} there with nothing prepared (npm fetches the QR library), until the
+ * product answers, the QR library included. Not an Arquillian test: it starts its own server through
  * Maven, on ports that the build reserved, and stops and deletes everything afterwards, also when it fails. What
  * Maven and Liberty printed is kept in {@code target/fresh-clone/}.
  */
@@ -33,6 +34,9 @@ class FreshCloneIT {
   private static final Duration READY_WITHIN = Duration.ofSeconds(300);
   private static final Path LOGS = Path.of("target/fresh-clone");
   private static final String SERVER_DIR = "target/liberty/wlp/usr/servers/sotto";
+  /** The README's run command (section "Run it"), after {@code mvn}. */
+  static final List<String> RUN_COMMAND = List.of("-DskipTests", "package", "liberty:run");
+
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Test
@@ -54,7 +58,9 @@ class FreshCloneIT {
 
       // The README's command, in the environment of someone who just cloned: none of the settings that this test
       // run gives its own server, only spare ports instead of 9080/9443 (a developer's server may hold those).
-      ProcessBuilder command = new ProcessBuilder(mvn(), "liberty:run").directory(clone.toFile());
+      List<String> argv = new ArrayList<>(List.of(mvn()));
+      argv.addAll(RUN_COMMAND);
+      ProcessBuilder command = new ProcessBuilder(argv).directory(clone.toFile());
       Map<String, String> env = command.environment();
       env.keySet().removeIf(k -> k.startsWith("SOTTO_") || k.startsWith("KEYSTORE_") || k.startsWith("HTTP_")
           || k.startsWith("HTTPS_") || k.equals("JAVA_TOOL_OPTIONS"));
@@ -68,8 +74,8 @@ class FreshCloneIT {
       long deadline = System.nanoTime() + READY_WITHIN.toNanos();
       while (status(base.resolve("health/ready")) != 200) {
         if (!running.isAlive()) {
-          throw new AssertionError("mvn liberty:run exited with " + running.exitValue() + " before the server was"
-              + " ready; see " + log.toAbsolutePath() + "\n" + tail(log));
+          throw new AssertionError("mvn " + String.join(" ", RUN_COMMAND) + " exited with " + running.exitValue()
+              + " before the server was ready; see " + log.toAbsolutePath() + "\n" + tail(log));
         }
         if (System.nanoTime() > deadline) {
           throw new AssertionError("not ready within " + READY_WITHIN.toSeconds() + " s; see " + log.toAbsolutePath()
@@ -78,14 +84,20 @@ class FreshCloneIT {
         TimeUnit.MILLISECONDS.sleep(250);
       }
       Duration toReady = Duration.between(started, Instant.now());
-      note(log, "ready " + toReady.toSeconds() + " s after mvn liberty:run started");
-      System.out.println("fresh clone: ready " + toReady.toSeconds() + " s after mvn liberty:run started");
+      note(log, "ready " + toReady.toSeconds() + " s after the run command started");
+      System.out.println("fresh clone: ready " + toReady.toSeconds() + " s after the run command started");
 
       HttpResponse<String> landing = HTTP.send(
           HttpRequest.newBuilder(base).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, landing.statusCode());
       assertTrue(landing.body().contains("A private room for a private conversation"), landing.body());
       assertTrue(landing.headers().firstValue("Content-Security-Policy").isPresent(), "security headers");
+      assertTrue(landing.body().contains("Show QR code"), "the invite QR button");
+      HttpResponse<String> library = HTTP.send(HttpRequest.newBuilder(base.resolve(
+          "js/vendor/qrcode-generator/qrcode.mjs")).timeout(Duration.ofSeconds(20)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, library.statusCode(), "the QR library that npm ci fetched is served");
+      assertEquals("text/javascript", library.headers().firstValue("Content-Type").orElse("").split(";")[0]);
 
       secrets = useARoomAndCloseIt(base, clone.resolve(SERVER_DIR));
     } finally {
@@ -145,7 +157,7 @@ class FreshCloneIT {
     }
     if (maven != null) {
       if (!maven.waitFor(60, TimeUnit.SECONDS)) {
-        note(log, "mvn liberty:run did not end after the server stopped; killing it");
+        note(log, "the run command did not end after the server stopped; killing it");
       }
       maven.descendants().forEach(ProcessHandle::destroyForcibly);
       maven.destroyForcibly();
