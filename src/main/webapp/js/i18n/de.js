@@ -228,4 +228,43 @@ export default {
     + 'neuer Beitritt ist möglich.',
   'call.error.noSettings': 'Der Anruf konnte nicht starten: Der Server hat die Verbindungseinstellungen nicht '
     + 'geliefert. Versuch es noch einmal.',
+
+  'layout.people': 'Leute',
+  'layout.peopleButton': 'Leute ({count})',
+  'layout.closePeople': 'Liste der Leute schließen',
+  'layout.newMessages': 'Neue Nachrichten',
+  'layout.callCollapse': 'Anruf ausblenden',
+  'layout.callExpand': 'Anruf einblenden',
+  'layout.announceMessage': 'Neue Nachricht von {nick}: {text}',
+  'layout.announceNotice': '{text}',
+  'layout.announceMany': '{count} neue Nachrichten',
+
+  'unread.settingsTitle': 'In diesem Tab',
+  'unread.notifications': 'Benachrichtigungen',
+  'unread.notificationsHint': 'Während dieser Tab verborgen ist: nur „Neue Nachricht in Sotto“, nie der Text, ein '
+    + 'Name oder der Raumcode.',
+  'unread.notificationsBlocked': 'Dieser Browser blockiert Benachrichtigungen dieser Seite; erlaube sie in den '
+    + 'Website-Einstellungen.',
+  'unread.sound': 'Ton bei neuen Nachrichten',
+  'unread.notificationTitle': 'Neue Nachricht in Sotto',
+
+  'notice.joined': '{nick} ist dazugekommen',
+  'notice.joinedSomeone': 'Jemand ist dazugekommen',
+  'notice.left': '{nick} ist gegangen',
+  'notice.leftSomeone': 'Jemand ist gegangen',
+  'notice.renamed': '{from} heißt jetzt {to}',
+  'notice.locked': 'Der Raum wurde gesperrt',
+  'notice.unlocked': 'Der Raum wurde entsperrt',
+  'notice.knockOn': 'Neue klopfen jetzt an',
+  'notice.knockOff': 'Neue klopfen nicht mehr an',
+
+  'qr.show': 'QR-Code zeigen',
+  'qr.title': 'Einladungslink als QR-Code',
+  'qr.hint': 'Wer diesen Code scannt, kann den Raum betreten: Zeig ihn nur den Leuten, die du einladen willst.',
+  'qr.image': 'QR-Code des Einladungslinks',
+  'qr.close': 'Schließen',
+  'qr.failed': 'Der QR-Code kann hier nicht gezeigt werden. Nimm stattdessen „Einladungslink kopieren“.',
+
+  'install.updateReady': 'Eine neue Version von Sotto ist bereit.',
+  'install.reload': 'Neu laden',
 };

@@ -225,4 +225,43 @@ export default {
   'call.error.peerFailed': 'La conexión con {nick} falló, así que salió de la llamada. Puede volver a unirse.',
   'call.error.noSettings': 'La llamada no pudo empezar: el servidor no dio la configuración de conexión. Inténtalo de '
     + 'nuevo.',
+
+  'layout.people': 'Personas',
+  'layout.peopleButton': 'Personas ({count})',
+  'layout.closePeople': 'Cerrar la lista de personas',
+  'layout.newMessages': 'Mensajes nuevos',
+  'layout.callCollapse': 'Ocultar llamada',
+  'layout.callExpand': 'Mostrar llamada',
+  'layout.announceMessage': 'Mensaje nuevo de {nick}: {text}',
+  'layout.announceNotice': '{text}',
+  'layout.announceMany': '{count} mensajes nuevos',
+
+  'unread.settingsTitle': 'En esta pestaña',
+  'unread.notifications': 'Notificaciones',
+  'unread.notificationsHint': 'Mientras esta pestaña está oculta: solo «Mensaje nuevo en Sotto», nunca el texto, un '
+    + 'nombre ni el código de la sala.',
+  'unread.notificationsBlocked': 'Este navegador bloquea las notificaciones de esta página; permítelas en la '
+    + 'configuración del sitio.',
+  'unread.sound': 'Sonido para mensajes nuevos',
+  'unread.notificationTitle': 'Mensaje nuevo en Sotto',
+
+  'notice.joined': '{nick} ha entrado',
+  'notice.joinedSomeone': 'Alguien ha entrado',
+  'notice.left': '{nick} se ha ido',
+  'notice.leftSomeone': 'Alguien se ha ido',
+  'notice.renamed': '{from} ahora se llama {to}',
+  'notice.locked': 'La sala se ha bloqueado',
+  'notice.unlocked': 'La sala se ha desbloqueado',
+  'notice.knockOn': 'Los nuevos ahora llaman',
+  'notice.knockOff': 'Los nuevos ya no llaman',
+
+  'qr.show': 'Mostrar código QR',
+  'qr.title': 'Enlace de invitación como código QR',
+  'qr.hint': 'Quien escanee este código puede entrar en la sala: muéstralo solo a las personas que quieres invitar.',
+  'qr.image': 'Código QR del enlace de invitación',
+  'qr.close': 'Cerrar',
+  'qr.failed': 'El código QR no se puede mostrar aquí. Usa «Copiar enlace de invitación».',
+
+  'install.updateReady': 'Hay una nueva versión de Sotto lista.',
+  'install.reload': 'Recargar',
 };

@@ -2,7 +2,7 @@
 // they turned it on in this tab, a desktop notification that says only "New message in Sotto" (never a text, a
 // name or the room code) and a soft sound made with WebAudio. The settings live in this page's memory only.
 
-import { t } from '../i18n.js';
+import { msg, setText, t } from '../i18n.js';
 import { UnreadCounter, badgeIcon, titleWithCount } from '../unread.js';
 import { byId } from './dom.js';
 
@@ -66,7 +66,7 @@ export function createAttention() {
 
   async function turnNotifications(on) {
     notify = false;
-    notifyHint.textContent = t('unread.notificationsHint');
+    setText(notifyHint, msg('unread.notificationsHint'));
     if (!on) return;
     if (!('Notification' in globalThis)) {
       notifyToggle.checked = false;
@@ -78,7 +78,7 @@ export function createAttention() {
     notify = permission === 'granted' && notifyToggle.checked;
     if (!notify) {
       notifyToggle.checked = false;
-      if (permission === 'denied') notifyHint.textContent = t('unread.notificationsBlocked');
+      if (permission === 'denied') setText(notifyHint, msg('unread.notificationsBlocked'));
     }
   }
 
@@ -115,7 +115,7 @@ export function createAttention() {
       setSound(false);
       notifyToggle.checked = false;
       soundToggle.checked = false;
-      notifyHint.textContent = t('unread.notificationsHint');
+      setText(notifyHint, msg('unread.notificationsHint'));
       shown?.close();
       shown = null;
     },

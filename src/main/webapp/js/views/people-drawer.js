@@ -2,7 +2,7 @@
 // header opens, and Escape, its close button or a tap beside it close. While it is open as a drawer, the rest of
 // the room is inert and focus is inside it; closing gives focus back to the button.
 
-import { t } from '../i18n.js';
+import { msg, setAttr } from '../i18n.js';
 import { byId } from './dom.js';
 
 const WIDE = '(min-width: 60rem)';
@@ -48,7 +48,7 @@ export function createPeopleDrawer() {
     /** people: how many are in the list; waiting: how many knock (the owner's view). */
     setCount(people, waiting = 0) {
       count.textContent = String(people);
-      toggle.setAttribute('aria-label', t('layout.peopleButton', { count: people }));
+      setAttr(toggle, 'aria-label', msg('layout.peopleButton', { count: people }));
       if (waiting > 0) toggle.dataset.attention = '';
       else delete toggle.dataset.attention;
     },
