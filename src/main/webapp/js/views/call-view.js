@@ -34,11 +34,6 @@ function video(label, muted) {
   return node;
 }
 
-/** Sets text only when it changed, so that live regions do not announce the same words again. */
-function setText(node, text) {
-  if (node.textContent !== text) node.textContent = text;
-}
-
 function setSource(node, stream) {
   if (node.srcObject !== stream) node.srcObject = stream;
   node.hidden = stream === null;
