@@ -36,7 +36,7 @@ import { createKeyStore } from './trust/member-keys.js';
 setLanguage(initialLanguage());
 localizeDocument(document);
 onLanguageChange(() => localizeDocument(document));
-createLanguagePicker();
+const languagePicker = createLanguagePicker();
 
 const api = createApi();
 const store = new SessionStore();
@@ -124,6 +124,7 @@ function showLanding(message) {
   closeRoom();
   store.clearCurrent();
   roomSection.hidden = true;
+  languagePicker.place(false);
   gone.hide();
   landing.show();
   if (message) notice.show(message);
@@ -136,6 +137,7 @@ function showGone(text) {
   qrDialog.close();
   store.clearCurrent();
   roomSection.hidden = true;
+  languagePicker.place(false);
   landing.hide();
   notice.clear();
   gone.show(text);
@@ -160,6 +162,7 @@ function enterRoom(codeBytes, nick = '') {
   ui.owner.setKnocks([]);
   ui.waiting.hide();
   roomSection.hidden = false;
+  languagePicker.place(true);
   room = new Room({
     codeBytes, api, store, ui, nick, tabs, keyStore,
     onGone: showGone,
@@ -242,9 +245,20 @@ function joinRoom(text) {
   enterRoom(codeBytes);
 }
 
+/**
+ * Sotto's icon, shown only once the address holds no code: Chromium files a page's icon under the page's address
+ * (its Favicons database), so an icon in the HTML would file the invite link there too.
+ */
+function showIcon() {
+  const icon = document.querySelector('link[rel="icon"]');
+  icon.type = 'image/svg+xml';
+  icon.setAttribute('href', 'icons/icon.svg');
+}
+
 async function start() {
   store.adoptLegacy(globalThis.localStorage);
   let code = openLink();
+  showIcon();
   if (!code) {
     code = parseCode(store.currentCode() ?? '');
     if (code) enterRoom(code);

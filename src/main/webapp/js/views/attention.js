@@ -27,7 +27,7 @@ export function createAttention() {
   const soundToggle = byId('sound-toggle');
   const counter = new UnreadCounter();
   let icon = document.querySelector('link[rel="icon"]');
-  const plainIcon = icon?.getAttribute('href') ?? badgeIcon(0); // the page's own icon, back when nothing is unread
+  let plainIcon = null; // the page's own icon while a count shows, put back when nothing is unread
   let baseTitle = null;
   let notify = false;
   let audio = null; // made when the person turns the sound on (a browser lets a page play only after a gesture)
@@ -52,7 +52,13 @@ export function createAttention() {
       icon.rel = 'icon';
       document.head.append(icon);
     }
-    icon.href = count > 0 ? badgeIcon(count) : plainIcon;
+    if (count > 0) {
+      plainIcon ??= icon.getAttribute('href') ?? badgeIcon(0);
+      icon.href = badgeIcon(count);
+    } else if (plainIcon !== null) {
+      icon.setAttribute('href', plainIcon);
+      plainIcon = null;
+    }
   }
 
   function visibilityChanged() {
