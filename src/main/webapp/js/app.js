@@ -46,6 +46,7 @@ const roomSection = byId('room');
 let room = null;
 let focusOnEnter = false;
 let erasing = false;
+let addressHeldCode = false; // this page's address held a fragment (an invite link) at some time: see showIcon
 
 const notice = createNotice();
 const landing = createLandingView({ onCreate: createRoom, onJoin: joinRoom });
@@ -77,7 +78,7 @@ const ui = {
   }),
   waiting: createWaitingView(),
   people: createPeopleDrawer(),
-  attention: createAttention(),
+  attention: createAttention({ mayChangeIcon: () => !addressHeldCode }),
   composer: createComposer({
     maxChars: MAX_TEXT_CHARS,
     onSend: async (text) => (room ? room.send(text) : false),
@@ -179,6 +180,7 @@ function enterRoom(codeBytes, nick = '') {
 
 /** An invite link was opened (in a new tab, or pasted into this one): enter its room. */
 function openLink() {
+  if (globalThis.location.hash) addressHeldCode = true;
   const code = takeFragment();
   if (code === 'invalid') {
     showLanding();
@@ -246,8 +248,10 @@ function joinRoom(text) {
 }
 
 /**
- * Sotto's icon, shown only once the address holds no code: Chromium files a page's icon under the page's address
- * (its Favicons database), so an icon in the HTML would file the invite link there too.
+ * Sotto's icon, shown only on a page whose address never held a code: Chromium files a page's icon under every
+ * address the page has had (its Favicons database), even after the code left the address bar, so a page opened
+ * from an invite link keeps the empty icon of the HTML, and its unread count shows in the title only
+ * (BrowserTracesBrowserIT reads that file).
  */
 function showIcon() {
   const icon = document.querySelector('link[rel="icon"]');
@@ -258,7 +262,7 @@ function showIcon() {
 async function start() {
   store.adoptLegacy(globalThis.localStorage);
   let code = openLink();
-  showIcon();
+  if (!addressHeldCode) showIcon();
   if (!code) {
     code = parseCode(store.currentCode() ?? '');
     if (code) enterRoom(code);

@@ -21,7 +21,7 @@ function playSoftTone(audio) {
   tone.stop(now + 0.4);
 }
 
-export function createAttention() {
+export function createAttention({ mayChangeIcon = () => true } = {}) {
   const notifyToggle = byId('notify-toggle');
   const notifyHint = byId('notify-hint');
   const soundToggle = byId('sound-toggle');
@@ -47,6 +47,7 @@ export function createAttention() {
     if (count > 0 && baseTitle === null) baseTitle = document.title;
     if (baseTitle !== null) document.title = titleWithCount(baseTitle, count);
     if (count === 0) baseTitle = null;
+    if (!mayChangeIcon()) return;
     if (!icon) {
       icon = document.createElement('link');
       icon.rel = 'icon';

@@ -275,6 +275,36 @@ class LayoutBrowserIT {
     }
   }
 
+  /**
+   * Chromium files a page's icon under every address the page has had, so a tab opened from an invite link never
+   * changes its icon (the unread count shows in its title only): no icon is filed under the invite link.
+   */
+  @Test
+  void aTabOpenedFromAnInviteLinkCountsInItsTitleOnlyAndKeepsTheEmptyIcon() {
+    try (Browser a = Browser.start();
+        Browser b = Browser.start()) {
+      RoomPage alice = RoomPage.createRoom(a);
+      RoomPage.openInvite(b, alice.copyInviteLink());
+      assertEquals("icons/icon.svg", a.script("return document.querySelector('link[rel=icon]').getAttribute('href')"),
+          "the creator's page never had a code in its address: it shows Sotto's icon");
+      String title = (String) b.script("return document.title");
+      b.script(
+          """
+          window.seenIcons = [];
+          new MutationObserver(() => window.seenIcons.push(document.querySelector('link[rel=icon]').getAttribute('href')))
+            .observe(document.head, { subtree: true, attributes: true, attributeFilter: ['href'] });
+          """);
+      String bobTab = b.openOtherTab();
+      alice.send("Hello " + Secret.word("unread"));
+      b.until("the hidden invitee's title to count 1", d -> ("(1) " + title).equals(titleOf(b, bobTab)));
+      b.closeTabAndReturnTo(bobTab);
+      b.until("the count cleared on return", d -> title.equals(b.script("return document.title")));
+      assertEquals("data:,", b.script("return document.querySelector('link[rel=icon]').getAttribute('href')"),
+          "the invitee's page keeps the empty icon");
+      assertEquals(List.of(), b.script("return window.seenIcons"), "the icon never changed while hidden");
+    }
+  }
+
   @Test
   void aSecondMembersJoinRenameAndLeaveAreNoticesInTheFirstMembersTimeline() {
     try (Browser a = Browser.start();
