@@ -6,7 +6,7 @@
 // (any change of this file) makes the browser install the new worker beside the old one: the page then offers a
 // reload (js/install.js), and the old caches go when the new worker takes over.
 
-const VERSION = '1';
+const VERSION = '2';
 const PREFIX = 'sotto-shell-';
 const CACHE = PREFIX + VERSION;
 

@@ -6,6 +6,7 @@
 
 import { ApiError, createApi } from './api.js';
 import { deriveRoomId } from './crypto.js';
+import { describeDownloadError } from './files/file-errors.js';
 import { initialLanguage, localizeDocument, msg, onLanguageChange, setLanguage } from './i18n.js';
 import { randomNickname } from './nickname.js';
 import { MAX_TEXT_CHARS } from './protocol.js';
@@ -14,6 +15,7 @@ import { formatCode, generateCode, parseCode, parseCodeOrLink } from './roomcode
 import { SessionStore } from './session-store.js';
 import { createTabSessions } from './tab-sessions.js';
 import { eraseAll, onRepeatedEscape, sweepKeys, sweepStale } from './traces.js';
+import { createAttach } from './views/attach.js';
 import { createAttention } from './views/attention.js';
 import { createComposer } from './views/composer.js';
 import { createCallView } from './views/call-view.js';
@@ -51,7 +53,11 @@ let addressHeldCode = false; // this page's address held a fragment (an invite l
 const notice = createNotice();
 const landing = createLandingView({ onCreate: createRoom, onJoin: joinRoom });
 const gone = createGoneView({ onBack: () => showLanding() });
-const messages = createMessageList({ onLoadEarlier: () => room?.loadEarlier() });
+const messages = createMessageList({
+  onLoadEarlier: () => room?.loadEarlier(),
+  onDownload: (file, onProgress) => (room ? room.openFile(file, onProgress) : Promise.reject(new Error('no room'))),
+  describeDownloadError,
+});
 const qrDialog = createQrDialog();
 const ui = {
   notice,
@@ -63,6 +69,7 @@ const ui = {
     onLeaveNoTrace: () => leaveNoTrace(),
   }),
   messages,
+  attach: createAttach({ onFiles: (files) => room?.sendFiles(files), onCancel: () => room?.cancelUpload() }),
   timeline: createTimelineNotices(messages),
   participants: createParticipantList({ onOpen: (id) => room?.openMember(id) }),
   members: createMemberDialog({

@@ -13,7 +13,7 @@ export const TYPING_VISIBLE_MS = 5000;
 
 export class ChatState {
   constructor() {
-    this.messages = new Map(); // seq -> { seq, from, c, at, text, nick, sentAt }
+    this.messages = new Map(); // seq -> { seq, from, c, at, text, nick, sentAt, file? }
     this.seen = new Set(); // every seq processed, shown or dropped
     this.envelopes = new Set(); // "from:c" of accepted chat envelopes
     this.highest = new Map(); // sessionId -> { c, seq }: the highest counter accepted from the sender
@@ -52,7 +52,8 @@ export class ChatState {
       this.highest.set(from, { c, seq });
       this.guardChanged = true;
     }
-    const message = { seq, from, c, at, text: body.text, nick: body.nick, sentAt: body.sentAt };
+    const message = { seq, from, c, at, text: body.text ?? '', nick: body.nick, sentAt: body.sentAt };
+    if (body.file) message.file = body.file;
     this.messages.set(seq, message);
     this.typing.delete(from);
     return message;

@@ -93,6 +93,10 @@ export function dateTimeFormat(options) {
   return new Intl.DateTimeFormat(current, options);
 }
 
+export function numberFormat(options) {
+  return new Intl.NumberFormat(current, options);
+}
+
 function entry(node) {
   let e = live.get(node);
   if (!e) {

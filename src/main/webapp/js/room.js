@@ -7,12 +7,14 @@ import { Call } from './call/call.js';
 import { ChatState, createThrottle, TYPING_VISIBLE_MS, typingText } from './chat.js';
 import { Connection, socketUrl } from './connection.js';
 import { deriveRoomId, deriveRoomKey } from './crypto.js';
+import { describeUploadError } from './files/file-errors.js';
+import { FileTransfers } from './files/file-transfers.js';
 import { msg, t } from './i18n.js';
 import { MemberNotices } from './member-notices.js';
 import { cleanNickname, randomNickname } from './nickname.js';
 import {
-  EnvelopeTooLargeError, MAX_TEXT_CHARS, openChat, openProfile, sealChat, sealHandover, sealKnock, sealProfile,
-  typingFrame,
+  EnvelopeTooLargeError, MAX_TEXT_CHARS, openChat, openProfile, sealChat, sealFileMessage, sealHandover, sealKnock,
+  sealProfile, typingFrame,
 } from './protocol.js';
 import { formatCode } from './roomcode.js';
 import { createMemberKeys } from './trust/member-keys.js';
@@ -109,6 +111,17 @@ export class Room {
       onSessionEnded: () => this.ended(),
       onRemoved: () => this.removed(),
     });
+    this.files = new FileTransfers({
+      api,
+      access: () => (this.session && !this.closed ? { roomId: this.roomId, token: this.session.token } : null),
+      announce: (file) => this.queueChat({ file, nick: this.nick, sentAt: Date.now() }),
+      report: {
+        progress: (name, done, total) => ui.attach.progress(name, done, total),
+        finished: () => ui.attach.finished(),
+        failed: (name, error) => ui.attach.failed(describeUploadError(name, error)),
+      },
+      pastedName: t('files.pastedName'),
+    });
     this.call = new Call({
       view: ui.call,
       signals: {
@@ -134,12 +147,12 @@ export class Room {
   // ---- lifecycle ----
 
   async enter() {
-    const { bar, composer } = this.ui;
+    const { bar } = this.ui;
     bar.setCode(this.formatted);
     bar.setStatus('connecting');
     bar.setOwner(null);
     bar.setBusy(false);
-    composer.setEnabled(false);
+    this.setComposing(false);
     this.roomId = await deriveRoomId(this.codeBytes);
     this.key = await deriveRoomKey(this.codeBytes);
     this.trust = new RoomTrust({ roomId: this.roomId, epoch0Key: this.key });
@@ -149,8 +162,14 @@ export class Room {
       await this.loadNewest();
     });
     if (!ready || this.closed) return;
-    composer.setEnabled(this.session.admitted !== false);
+    this.setComposing(this.session.admitted !== false);
     this.connection.start();
+  }
+
+  /** The composer and "Attach file" work only for an admitted member. */
+  setComposing(enabled) {
+    this.ui.composer.setEnabled(enabled);
+    this.ui.attach.setEnabled(enabled);
   }
 
   /** Leaves the page's hold on the room (navigation); the session stays stored. */
@@ -158,6 +177,8 @@ export class Room {
     this.closed = true;
     this.releaseTab();
     this.call.end();
+    this.files.dispose();
+    this.ui.attach.clear();
     this.connection.stop();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
@@ -367,7 +388,7 @@ export class Room {
     this.ui.waiting.hide();
     if (session.admitted === false) {
       session.admitted = true;
-      this.ui.composer.setEnabled(true);
+      this.setComposing(true);
     }
     chat.selfId = frame.sessionId;
     chat.ownerId = frame.ownerId;
@@ -507,8 +528,8 @@ export class Room {
 
   /** The session knocks: nothing of the room reaches it until the owner admits it. */
   async waitToEnter() {
-    const { composer, waiting } = this.ui;
-    composer.setEnabled(false);
+    const { waiting } = this.ui;
+    this.setComposing(false);
     this.session.admitted = false;
     waiting.show(await memberCode(this.roomId, this.trust.own.keys.publicKeys));
     if (this.closed || !this.nick) this.nick = this.nick || randomNickname();
@@ -803,12 +824,30 @@ export class Room {
 
   async sealAndQueue({ counter, payload }) {
     try {
-      const frame = await sealChat(this.sealContext(counter), payload);
+      const context = this.sealContext(counter);
+      const frame = payload.file
+        ? await sealFileMessage(context, { file: payload.file, sentAt: payload.sentAt })
+        : await sealChat(context, payload);
       this.connection.enqueue(counter, frame, payload);
     } catch (error) {
       this.ui.messages.removePending(counter);
       throw error;
     }
+  }
+
+  /** Sends files (picked, dropped or pasted), one after another, each announced when its upload is complete. */
+  sendFiles(files) {
+    if (this.closed || !this.session || this.session.admitted === false) return;
+    this.files.send(files);
+  }
+
+  cancelUpload() {
+    this.files.cancel();
+  }
+
+  /** Downloads and decrypts a file shown in the room. */
+  openFile(file, onProgress) {
+    return this.files.open(file, onProgress);
   }
 
   typing() {

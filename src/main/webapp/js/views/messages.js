@@ -6,6 +6,7 @@ import { announcement, createBurst } from '../burst.js';
 import { dateTimeFormat, msg, onLanguageChange, setAttr, setText, t } from '../i18n.js';
 import { linkify } from '../linkify.js';
 import { byId, el } from './dom.js';
+import { fileCard } from './file-card.js';
 
 const NEAR_BOTTOM_PX = 80;
 const ANNOUNCED_CHARS = 200;
@@ -63,7 +64,13 @@ function skewMarker(sentAt, at) {
   return localized('span', 'time-differs', msg('messages.timeDiffers'), { title });
 }
 
-export function createMessageList({ onLoadEarlier }) {
+/**
+ * @param {object} o
+ * @param {() => void} o.onLoadEarlier
+ * @param {(file: object, onProgress: Function) => Promise<Blob>} o.onDownload  a file announced in the room
+ * @param {(error: Error) => object} o.describeDownloadError
+ */
+export function createMessageList({ onLoadEarlier, onDownload, describeDownloadError }) {
   const list = byId('messages');
   const earlier = byId('load-earlier');
   const jump = byId('new-messages');
@@ -126,7 +133,13 @@ export function createMessageList({ onLoadEarlier }) {
       dataset: { seq: String(message.seq), from: message.from },
     }, header(unverified ? `[${nick}]` : nick, own, time, unverified
       ? localized('span', 'unverified', msg('messages.unverified'), { title: msg('messages.unverified.title') })
-      : skewMarker(sentAt, message.at)), textBody(message.text));
+      : skewMarker(sentAt, message.at)), bodyOf(message));
+  }
+
+  function bodyOf(message) {
+    return message.file
+      ? fileCard(message.file, { onDownload, describe: describeDownloadError })
+      : textBody(message.text);
   }
 
   function firstPending() {
@@ -164,7 +177,7 @@ export function createMessageList({ onLoadEarlier }) {
         bySeq.set(message.seq, node);
         ownAdded ||= own;
         if (live && !own) {
-          burst.push({ nick, text: message.text });
+          burst.push({ nick, text: message.file ? t('files.announce', { name: message.file.name }) : message.text });
           othersAdded = true;
         }
       }
@@ -175,10 +188,10 @@ export function createMessageList({ onLoadEarlier }) {
       }
     },
 
-    addPending({ c, text, nick }) {
+    addPending({ c, text, nick, file }) {
       const node = el('article', { className: 'message-pending own', dataset: { pendingC: String(c) } },
         header(nick, true, localized('span', 'pending-state', msg('messages.sending'))),
-        textBody(text));
+        textBody(file ? file.name : text));
       pendingByC.set(c, node);
       list.append(node);
       scrollToBottom();

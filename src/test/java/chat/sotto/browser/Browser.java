@@ -195,6 +195,24 @@ final class Browser implements AutoCloseable {
     return driver.executeCdpCommand(command, parameters);
   }
 
+  /** Gives a file to the page's file input with this id, as a person choosing it in the file picker does. */
+  void chooseFile(String inputId, java.nio.file.Path file) {
+    driver.findElement(By.id(inputId)).sendKeys(file.toAbsolutePath().toString());
+  }
+
+  /** Lets the page save downloads, into a folder of this browser's profile (removed with it); returns the folder. */
+  java.nio.file.Path allowDownloads() {
+    java.nio.file.Path folder = profile().resolve("downloads");
+    try {
+      java.nio.file.Files.createDirectories(folder);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    driver.executeCdpCommand("Browser.setDownloadBehavior",
+        Map.of("behavior", "allow", "downloadPath", folder.toAbsolutePath().toString()));
+    return folder;
+  }
+
   /** Lets the page at this origin read the clipboard, as a person pasting would (writing needs no grant). */
   void allowClipboardReading(String origin) {
     driver.executeCdpCommand("Browser.grantPermissions",

@@ -94,7 +94,7 @@ final class RoomPage {
         "return [...document.querySelectorAll('#messages .message[data-seq]')].map(m => ({"
             + " seq: m.dataset.seq, from: m.dataset.from,"
             + " author: m.querySelector('.message-author').textContent,"
-            + " text: m.querySelector('.message-text').textContent }))");
+            + " text: (m.querySelector('.message-text') ?? m.querySelector('.file-name')).textContent }))");
     return rows.stream()
         .map(r -> new Message(Long.parseLong((String) r.get("seq")), (String) r.get("from"), (String) r.get("author"),
             (String) r.get("text")))
@@ -116,6 +116,52 @@ final class RoomPage {
         .filter(m -> m.text().equals(text) && m.author().equals(author))
         .findFirst()
         .orElse(null));
+  }
+
+  /** A file shown in the conversation: its name, its size as shown, and whether it shows a thumbnail that loaded. */
+  record SharedFile(String name, String size, boolean thumbnail) {}
+
+  /** The files shown in #messages, top to bottom. */
+  List<SharedFile> files() {
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> rows = (List<Map<String, Object>>) browser.script(
+        "return [...document.querySelectorAll('#messages .message[data-seq] .file-card')].map(f => ({"
+            + " name: f.querySelector('.file-name').textContent, size: f.querySelector('.file-size').textContent,"
+            + " thumbnail: Boolean(f.querySelector('img.file-thumb')?.naturalWidth) }))");
+    return rows.stream()
+        .map(r -> new SharedFile((String) r.get("name"), (String) r.get("size"), (Boolean) r.get("thumbnail")))
+        .toList();
+  }
+
+  /** Waits until the file with this name is shown and returns it. */
+  SharedFile awaitFile(String name) {
+    return browser.until("file " + name + " to be shown",
+        d -> files().stream().filter(f -> f.name().equals(name)).findFirst().orElse(null));
+  }
+
+  /** Chooses a file with "Attach file" (the picker's input). */
+  void attach(java.nio.file.Path file) {
+    browser.button("Attach file");
+    browser.chooseFile("file-input", file);
+  }
+
+  /** The line under the conversation that tells about an upload (progress, or why a file was not sent). */
+  String fileStatus() {
+    return (String) browser.script(
+        "const s = document.getElementById('file-status'); return s.hidden ? '' : s.textContent.trim()");
+  }
+
+  /** Clicks "Download <name>" and waits until the file's line tells the outcome; returns that text. */
+  String download(String name) {
+    browser.click("Download " + name);
+    return browser.until("the download of " + name + " to end", d -> {
+      Object state = browser.script(
+          "const card = [...document.querySelectorAll('#messages .file-card')]"
+              + ".find(f => f.querySelector('.file-name').textContent === arguments[0]);"
+              + " const b = card.querySelector('.file-download');"
+              + " return b.disabled ? null : card.querySelector('.file-state').textContent", name);
+      return state == null || ((String) state).isEmpty() ? null : (String) state;
+    });
   }
 
   /** Own messages still waiting for the server's acknowledgement. */
