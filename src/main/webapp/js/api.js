@@ -1,7 +1,7 @@
 // The REST API (docs/PROTOCOL.md, "REST"). Authenticated calls send the session token as a Bearer header.
 
 import { parseIceConfig } from './call/ice.js';
-import { parseHistoryPage, parseSessionGrant } from './protocol.js';
+import { isFileId, parseHistoryPage, parseSessionGrant } from './protocol.js';
 
 export class ApiError extends Error {
   /** status 0 means the server could not be reached. */
@@ -14,33 +14,41 @@ export class ApiError extends Error {
 }
 
 export function createApi(fetchImpl = (...args) => globalThis.fetch(...args)) {
-  async function call(method, path, { token, body, keepalive = false } = {}) {
-    const headers = { Accept: 'application/json' };
+  /**
+   * Sends one request; returns the response when it is a success, else throws an ApiError with the server's code.
+   * `body` is sent as JSON, `bytes` (a Uint8Array) as application/octet-stream. An aborted `signal` rejects with
+   * its reason (an AbortError), not with a network ApiError.
+   */
+  async function request(method, path, {
+    token, body, bytes, accept = 'application/json', keepalive = false, signal,
+  } = {}) {
+    const headers = { Accept: accept };
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (bytes !== undefined) headers['Content-Type'] = 'application/octet-stream';
     let response;
     try {
       response = await fetchImpl(path, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body !== undefined ? JSON.stringify(body) : bytes,
         credentials: 'omit',
         cache: 'no-store',
         referrerPolicy: 'no-referrer',
         keepalive,
+        signal,
       });
     } catch {
+      if (signal && signal.aborted) throw signal.reason;
       throw new ApiError(0, 'network', '');
     }
-    let json = null;
-    if (response.status !== 204) {
+    if (!response.ok) {
+      let json = null;
       try {
         json = await response.json();
       } catch {
         json = null;
       }
-    }
-    if (!response.ok) {
       const retry = Number.parseInt(response.headers.get('Retry-After'), 10);
       throw new ApiError(
         response.status,
@@ -49,7 +57,18 @@ export function createApi(fetchImpl = (...args) => globalThis.fetch(...args)) {
         Number.isFinite(retry) ? retry : null,
       );
     }
-    return json;
+    return response;
+  }
+
+  /** A JSON call: the parsed body of the success, or null (204, or a body that is not JSON). */
+  async function call(method, path, options) {
+    const response = await request(method, path, options);
+    if (response.status === 204) return null;
+    try {
+      return await response.json();
+    } catch {
+      return null;
+    }
   }
 
   function grant(json) {
@@ -59,6 +78,10 @@ export function createApi(fetchImpl = (...args) => globalThis.fetch(...args)) {
   }
 
   const room = (roomId) => `/api/rooms/${encodeURIComponent(roomId)}`;
+  const chunkPath = (roomId, fileId, index) => {
+    if (!Number.isSafeInteger(index) || index < 0) throw new RangeError('bad chunk index');
+    return `${room(roomId)}/files/${encodeURIComponent(fileId)}/chunks/${index}`;
+  };
 
   return {
     async createRoom(roomId) {
@@ -109,6 +132,37 @@ export function createApi(fetchImpl = (...args) => globalThis.fetch(...args)) {
       const config = parseIceConfig(await call('GET', '/api/ice', { token }));
       if (!config) throw new ApiError(502, 'bad_response', '');
       return config;
+    },
+    /**
+     * Announces an upload of `chunks` chunks holding `bytes` ciphertext bytes in all → `{ fileId, chunkBytes }`
+     * (chunkBytes: the largest chunk ciphertext the server takes).
+     */
+    async createFile(roomId, token, { chunks, bytes }, { signal } = {}) {
+      const json = await call('POST', `${room(roomId)}/files`, { token, body: { chunks, bytes }, signal });
+      if (!json || !isFileId(json.fileId) || !Number.isSafeInteger(json.chunkBytes) || json.chunkBytes < 1) {
+        throw new ApiError(502, 'bad_response', '');
+      }
+      return { fileId: json.fileId, chunkBytes: json.chunkBytes };
+    },
+    /** Uploads the ciphertext of chunk `index` (a Uint8Array); each chunk is written once. */
+    async putChunk(roomId, token, fileId, index, bytes, { signal } = {}) {
+      await request('PUT', chunkPath(roomId, fileId, index), { token, bytes, signal });
+    },
+    /** The ciphertext of chunk `index` of a complete file, as a Uint8Array. */
+    async getChunk(roomId, token, fileId, index, { signal } = {}) {
+      const response = await request('GET', chunkPath(roomId, fileId, index), {
+        token, accept: 'application/octet-stream', signal,
+      });
+      try {
+        return new Uint8Array(await response.arrayBuffer());
+      } catch {
+        if (signal && signal.aborted) throw signal.reason;
+        throw new ApiError(0, 'network', '');
+      }
+    },
+    /** Deletes a file (its uploader or the room's owner): aborts an upload, or takes a file back. */
+    async deleteFile(roomId, token, fileId, { signal } = {}) {
+      await request('DELETE', `${room(roomId)}/files/${encodeURIComponent(fileId)}`, { token, signal });
     },
   };
 }

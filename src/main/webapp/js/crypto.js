@@ -33,8 +33,9 @@ export async function deriveRoomKey(codeBytes) {
 }
 
 /**
- * Encrypts plaintext bytes bound to aad bytes. A fresh random IV is drawn unless one is
- * injected (tests pin ciphertexts that way; production code never passes it).
+ * Encrypts plaintext bytes bound to aad bytes. A fresh random IV is drawn unless one is given: tests pin
+ * ciphertexts that way, and file chunks use counter IVs under a key that seals one file only (files/file-crypto.js).
+ * Envelopes always draw a random one outside tests.
  * Returns { iv, ct } as Uint8Arrays; ct includes the 16-byte tag.
  */
 export async function seal(key, aad, plaintext, iv = globalThis.crypto.getRandomValues(new Uint8Array(IV_BYTES))) {

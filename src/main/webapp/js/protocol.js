@@ -1,9 +1,12 @@
 // The wire protocol (docs/PROTOCOL.md): frame builders, validating parsers, and the sealing and opening of
-// signed envelopes (chat, hand-over, profile, knock, signal) under the room's epoch keys. No DOM: runs in
-// browsers and in Node.
+// signed envelopes (chat, file announcement, hand-over, profile, knock, signal) under the room's epoch keys.
+// No DOM: runs in browsers and in Node.
 
 import { fromBase64Url, isBase64UrlOfLength, toBase64Url, utf8Decode, utf8Encode } from './encoding.js';
 import { open, seal, TAG_BYTES } from './crypto.js';
+import {
+  chunkCount, FILE_KEY_BYTES, MAX_FILE_BYTES, SHA256_BYTES,
+} from './files/file-crypto.js';
 import { EPOCH_SECRET_BYTES, isEpoch } from './trust/epochs.js';
 import { sign, verify } from './trust/signing.js';
 
@@ -15,8 +18,21 @@ export const MAX_CT_BYTES = {
 };
 /** Wraps per hand-over message; a room with more members gets several messages. */
 export const MAX_WRAPS = 60;
+export const MAX_FILE_NAME_CHARS = 255;
+export const MAX_MIME_CHARS = 127;
+/** The largest thumbnail a receiver takes (decoded JPEG bytes). */
+export const MAX_THUMB_BYTES = 12_000;
+/**
+ * The largest thumbnail a sender makes: 12,000 bytes are 16,000 base64url characters, which with the rest of a file
+ * message do not fit in a chat ciphertext (16,384 bytes). With this many, a message with the longest name, type and
+ * nickname still fits (a test seals that worst case).
+ */
+export const THUMB_FIT_BYTES = 10_000;
+/** The largest image side a file message may state (JPEG's own limit; no browser decodes larger). */
+export const MAX_IMAGE_SIDE = 65_535;
 
 const ID_BYTES = 16;
+const FILE_ID_BYTES = 16;
 const TOKEN_BYTES = 32;
 const IV_BYTES = 12;
 const POINT_BYTES = 65;
@@ -34,6 +50,21 @@ const isIv = (v) => isBase64UrlOfLength(v, IV_BYTES);
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNick = (v) => typeof v === 'string' && v.length <= MAX_NICK_CHARS;
 const isPoint = (v) => isBase64UrlOfLength(v, POINT_BYTES);
+
+export const isFileId = (v) => isBase64UrlOfLength(v, FILE_ID_BYTES);
+// Control characters and lone surrogates have no place in a file name (and would grow its JSON escapes).
+const isFileName = (v) => typeof v === 'string' && v.length >= 1 && v.length <= MAX_FILE_NAME_CHARS
+  && !/[\p{Cc}\p{Cs}]/u.test(v);
+// What Blob.type can hold: printable ASCII ('' when the type is unknown).
+const isMime = (v) => typeof v === 'string' && v.length <= MAX_MIME_CHARS && /^[\x20-\x7e]*$/.test(v);
+const isImageSide = (v) => Number.isSafeInteger(v) && v >= 1 && v <= MAX_IMAGE_SIDE;
+
+/** A JPEG (it starts with the SOI marker and a segment) of at most MAX_THUMB_BYTES. */
+function isThumb(v) {
+  const bytes = fromBase64Url(v);
+  return bytes !== null && bytes.length >= 3 && bytes.length <= MAX_THUMB_BYTES
+    && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+}
 
 function isCiphertext(v, kind) {
   if (typeof v !== 'string') return false;
@@ -58,6 +89,25 @@ function parseHandover(v) {
     || v.wraps.length > MAX_WRAPS) return null;
   const wraps = v.wraps.map(parseWrap);
   return wraps.includes(null) ? null : { epoch: v.epoch, wraps };
+}
+
+/**
+ * The `file` object of a file announcement, holding only its known fields, or null: `id`, `key` (32 bytes),
+ * `name` (1..255 chars), `mime`, `size` (≤ MAX_FILE_BYTES), `chunks` (the count `size` needs), `sha256` (32 bytes),
+ * and optionally `thumb` (a JPEG) and `w`/`h` (the image's size; both or neither).
+ */
+export function parseFileInfo(v) {
+  if (!isObject(v) || !isFileId(v.id) || !isBase64UrlOfLength(v.key, FILE_KEY_BYTES) || !isFileName(v.name)
+    || !isMime(v.mime) || !Number.isSafeInteger(v.size) || v.size < 0 || v.size > MAX_FILE_BYTES
+    || v.chunks !== chunkCount(v.size) || !isBase64UrlOfLength(v.sha256, SHA256_BYTES)
+    || (v.thumb !== undefined && !isThumb(v.thumb)) || (v.w === undefined) !== (v.h === undefined)
+    || (v.w !== undefined && !(isImageSide(v.w) && isImageSide(v.h)))) return null;
+  const file = {
+    id: v.id, key: v.key, name: v.name, mime: v.mime, size: v.size, chunks: v.chunks, sha256: v.sha256,
+  };
+  if (v.thumb !== undefined) file.thumb = v.thumb;
+  if (v.w !== undefined) Object.assign(file, { w: v.w, h: v.h });
+  return file;
 }
 
 // ---- envelopes ----
@@ -141,6 +191,21 @@ export async function sealChat(ctx, { text, sentAt, nick }, iv) {
 }
 
 /**
+ * Seals the announcement of an uploaded file into a client `msg` frame: body {"type":"file","sentAt","file"} with
+ * `file` as parseFileInfo takes it (the file's key travels only in here). `nick` as for text. `iv` is for tests only.
+ * Throws a TypeError for a malformed file, an EnvelopeTooLargeError when the sealed message exceeds the chat limit.
+ */
+export async function sealFileMessage(ctx, { file, sentAt, nick }, iv) {
+  const info = parseFileInfo(file);
+  if (!info) throw new TypeError('bad file');
+  if (!Number.isFinite(sentAt)) throw new TypeError('bad sentAt');
+  if (nick !== undefined && !isNick(nick)) throw new TypeError('bad nickname');
+  const body = { type: 'file', sentAt, file: info };
+  if (nick !== undefined) body.nick = nick;
+  return { t: 'msg', ...await sealEnvelope('chat', ctx, body, iv) };
+}
+
+/**
  * Seals the owner's hand-over of epoch `epoch` into a client `msg` frame. It is sealed under epoch 0 (ctx.key and
  * ctx.epoch are epoch 0's), so that every member, including one who missed an epoch, can open it.
  */
@@ -154,7 +219,8 @@ export async function sealHandover(ctx, { epoch, wraps }, iv) {
 /**
  * Opens a chat envelope {from, c, iv, ct}. With the sender's announced keys the signature must verify; without
  * them (the sender left before a profile was seen) it is returned as unverified. Returns
- * { epoch, verified, kind: 'text', text, sentAt } or { epoch, verified, kind: 'epoch', handover: { epoch, wraps } },
+ * { epoch, verified, kind: 'text', text, sentAt, nick }, { epoch, verified, kind: 'file', sentAt, nick, file }
+ * (file as parseFileInfo returns it) or { epoch, verified, kind: 'epoch', handover: { epoch, wraps } },
  * or null (opens under no epoch, malformed, a failed signature, or a hand-over not sealed under epoch 0).
  */
 export async function openChat(keyring, roomId, env, senderKeys) {
@@ -166,6 +232,12 @@ export async function openChat(keyring, roomId, env, senderKeys) {
     const handover = parseHandover(body);
     if (!handover || epoch !== 0) return null;
     content = { kind: 'epoch', handover };
+  } else if (body.type === 'file') {
+    const file = parseFileInfo(body.file);
+    if (!file || !Number.isFinite(body.sentAt) || (body.nick !== undefined && !isNick(body.nick))) return null;
+    content = {
+      kind: 'file', sentAt: body.sentAt, nick: body.nick ?? '', file,
+    };
   } else {
     if (body.type !== undefined || typeof body.text !== 'string' || body.text.length > MAX_TEXT_CHARS
       || !Number.isFinite(body.sentAt) || (body.nick !== undefined && !isNick(body.nick))) return null;
