@@ -826,7 +826,7 @@ export class Room {
     try {
       const context = this.sealContext(counter);
       const frame = payload.file
-        ? await sealFileMessage(context, { file: payload.file, sentAt: payload.sentAt })
+        ? await sealFileMessage(context, payload)
         : await sealChat(context, payload);
       this.connection.enqueue(counter, frame, payload);
     } catch (error) {

@@ -15,7 +15,8 @@ const EXTENSION_OF = { 'image/jpeg': '.jpg', 'image/png': '.png' };
 
 /** A name the envelope can carry: at most 255 characters, the extension kept. */
 export function fileName(name, fallback) {
-  const text = typeof name === 'string' && name.trim() !== '' ? name.trim() : fallback;
+  const cleaned = typeof name === 'string' ? name.replace(/[\u0000-\u001f\u007f]/g, '').trim() : '';
+  const text = cleaned !== '' ? cleaned : fallback;
   if (text.length <= MAX_NAME_CHARS) return text;
   const dot = text.lastIndexOf('.');
   const extension = dot > 0 && text.length - dot <= 16 ? text.slice(dot) : '';
@@ -65,7 +66,7 @@ export class FileTransfers {
     const controller = new AbortController();
     this.uploading = controller;
     try {
-      if (blob.size > MAX_FILE_BYTES) throw new FileTooLargeError(blob.size);
+      if (blob.size > MAX_FILE_BYTES) throw new FileTooLargeError(blob.size, MAX_FILE_BYTES);
       this.report.progress(name, 0, blob.size);
       const prepared = await this.prepare(blob, name);
       const sent = await uploadFile({
@@ -74,7 +75,7 @@ export class FileTransfers {
         token: where.token,
         blob: prepared.blob,
         signal: controller.signal,
-        onProgress: (done, total) => this.report.progress(prepared.name, done, total),
+        onProgress: ({ loaded, total }) => this.report.progress(prepared.name, loaded, total),
       });
       await this.announce({
         id: sent.id,
@@ -100,7 +101,7 @@ export class FileTransfers {
       ? blob.type : FALLBACK_MIME;
     if (!isScrubbableImage(mime)) return { blob, name, mime, thumbnail: {} };
     const clean = await scrubImage(blob);
-    if (clean.size > MAX_FILE_BYTES) throw new FileTooLargeError(clean.size);
+    if (clean.size > MAX_FILE_BYTES) throw new FileTooLargeError(clean.size, MAX_FILE_BYTES);
     const thumb = await makeThumbnail(clean);
     return {
       blob: clean,
@@ -115,15 +116,23 @@ export class FileTransfers {
     this.uploading?.abort();
   }
 
-  /** Downloads and decrypts a file announced in the room: a Blob of its type, checked against its hash. */
-  async open(file, onProgress) {
+  /**
+   * Downloads and decrypts a file announced in the room: a Blob of its type, checked against its hash.
+   * `onProgress(loaded, total)` follows each chunk (plaintext bytes).
+   */
+  async open(file, onProgress = () => {}) {
     const where = this.access();
     if (!where) throw new Error('room gone');
     const controller = new AbortController();
     this.downloads.add(controller);
     try {
       return await downloadFile({
-        api: this.api, roomId: where.roomId, token: where.token, file, onProgress, signal: controller.signal,
+        api: this.api,
+        roomId: where.roomId,
+        token: where.token,
+        file,
+        onProgress: ({ loaded, total }) => onProgress(loaded, total),
+        signal: controller.signal,
       });
     } finally {
       this.downloads.delete(controller);
