@@ -1,5 +1,6 @@
 package chat.sotto.housekeeping;
 
+import chat.sotto.file.FileStore;
 import chat.sotto.room.RoomId;
 import chat.sotto.room.RoomService;
 import jakarta.annotation.PostConstruct;
@@ -19,8 +20,8 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * An EJB interval timer that sweeps expired rooms. Each room is deleted in its own transaction and re-checked inside
- * it, so every node can run the sweep at once without harm.
+ * An EJB interval timer that sweeps expired rooms and uploads never finished. Each room or upload is deleted in its own
+ * transaction and re-checked inside it, so every node can run the sweep at once without harm.
  */
 @Singleton
 @Startup
@@ -31,6 +32,7 @@ public class Housekeeper {
 
   @Resource TimerService timers;
   @Inject RoomService rooms;
+  @Inject FileStore files;
 
   @Inject
   @ConfigProperty(name = "sotto.housekeeping.interval-seconds", defaultValue = "30")
@@ -66,6 +68,11 @@ public class Housekeeper {
     }
     if (deleted > 0) {
       LOG.log(Level.FINE, "housekeeping deleted {0} rooms", deleted);
+    }
+    try {
+      files.deleteAbandoned();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not delete abandoned uploads: {0}", e.getClass().getName());
     }
     if (++sweeps % ORPHAN_SWEEP_EVERY == 0) {
       try {

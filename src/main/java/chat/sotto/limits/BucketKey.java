@@ -7,14 +7,16 @@ import chat.sotto.session.SessionId;
 /**
  * The key of one rate-limit bucket, built only by the factories below, so that every place that creates, takes from
  * or forgets a bucket spells it the same way. The stored text ({@link #value()}) is the {@code bucket_key} column:
- * {@code rooms}, {@code sessions}, {@code join:<room>}, {@code msg:<session>}. (A room's message rate is kept on its
- * row: see {@code SeqAllocator}.)
+ * {@code rooms}, {@code sessions}, {@code join:<room>}, {@code msg:<session>}, {@code files:<session>},
+ * {@code room-files:<room>}. (A room's message rate is kept on its row: see {@code SeqAllocator}.)
  */
 public record BucketKey(String value) implements Comparable<BucketKey> {
   private static final String ROOMS = "rooms";
   private static final String SESSIONS = "sessions";
   private static final String JOIN = "join:";
   private static final String SESSION_MESSAGES = "msg:";
+  private static final String SESSION_FILES = "files:";
+  private static final String ROOM_FILES = "room-files:";
 
   public BucketKey {
     if (!wellFormed(value)) {
@@ -40,6 +42,16 @@ public record BucketKey(String value) implements Comparable<BucketKey> {
   /** Messages sent by one session. */
   public static BucketKey sessionMessages(SessionId sessionId) {
     return new BucketKey(SESSION_MESSAGES + sessionId.value());
+  }
+
+  /** Files announced (uploads begun) by one session. */
+  public static BucketKey sessionFiles(SessionId sessionId) {
+    return new BucketKey(SESSION_FILES + sessionId.value());
+  }
+
+  /** Files announced by all members of one room together. */
+  public static BucketKey roomFiles(RoomId roomId) {
+    return new BucketKey(ROOM_FILES + roomId.value());
   }
 
   /** The kind of bucket, without the identifier in it (safe to name in a log line or an exception). */
@@ -71,6 +83,12 @@ public record BucketKey(String value) implements Comparable<BucketKey> {
     }
     if (value.startsWith(SESSION_MESSAGES)) {
       return Base64Url.isExactly(value.substring(SESSION_MESSAGES.length()), SessionId.BYTES);
+    }
+    if (value.startsWith(SESSION_FILES)) {
+      return Base64Url.isExactly(value.substring(SESSION_FILES.length()), SessionId.BYTES);
+    }
+    if (value.startsWith(ROOM_FILES)) {
+      return Base64Url.isExactly(value.substring(ROOM_FILES.length()), RoomId.BYTES);
     }
     return false;
   }

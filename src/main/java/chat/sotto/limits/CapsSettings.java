@@ -11,7 +11,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Global caps on what anonymous clients can make the deployment keep (MicroProfile Config; environment variables
- * override): rooms, and bytes of stored envelopes per room and in all.
+ * override): rooms, and bytes of stored envelopes per room and (with files) in all.
  */
 @ApplicationScoped
 public class CapsSettings {
@@ -55,7 +55,7 @@ public class CapsSettings {
     return Math.max(MIN_ROOM_BYTES, roomBytes);
   }
 
-  /** Bytes of envelopes the deployment stores at most; at the cap, new messages and rooms are refused. */
+  /** Bytes of envelopes and files the deployment stores at most; at the cap, new messages, files and rooms are refused. */
   public long totalBytes() {
     return Math.max(1, totalBytes.orElseGet(this::defaultTotalBytes));
   }

@@ -12,13 +12,14 @@ import java.time.Clock;
 import javax.sql.DataSource;
 
 /**
- * Whether the deployment's stored bytes have reached their cap. The sum over all rooms is read from the database at
- * most once per refresh interval per node, not per message: between two readings the deployment may overshoot the
- * cap by what it stores in that interval, which a cap against filling the disk can afford.
+ * Whether the deployment's stored bytes (messages and files) have reached their cap. The sum over all rooms is read
+ * from the database at most once per refresh interval per node, not per message: between two readings the deployment
+ * may overshoot the cap by what it stores in that interval, which a cap against filling the disk can afford. A file is
+ * up to a thousand times larger than a message, so a node adds each file it admits to its reading until the next one.
  */
 @ApplicationScoped
 public class DeploymentUsage {
-  private static final String STORED_BYTES = "SELECT COALESCE(SUM(stored_bytes), 0) FROM rooms";
+  private static final String STORED_BYTES = "SELECT COALESCE(SUM(stored_bytes + file_bytes), 0) FROM rooms";
 
   @Resource(lookup = "jdbc/sotto")
   DataSource dataSource;
@@ -32,13 +33,30 @@ public class DeploymentUsage {
 
   /** True while the deployment stores its cap of bytes or more (as of the last reading). */
   public synchronized boolean storedBytesFull() {
+    refreshIfDue();
+    return storedBytes >= caps.totalBytes();
+  }
+
+  /**
+   * Admits {@code bytes} more (a new file) if the deployment stays within its cap with them, and counts them on this
+   * node until the next reading; false if they would pass it.
+   */
+  public synchronized boolean reserve(long bytes) {
+    refreshIfDue();
+    if (storedBytes + bytes > caps.totalBytes()) {
+      return false;
+    }
+    storedBytes += bytes;
+    return true;
+  }
+
+  private void refreshIfDue() {
     long now = clock.millis();
     if (!read || now - readAt >= caps.totalRefreshMillis()) {
       storedBytes = readStoredBytes();
       readAt = now;
       read = true;
     }
-    return storedBytes >= caps.totalBytes();
   }
 
   private long readStoredBytes() {

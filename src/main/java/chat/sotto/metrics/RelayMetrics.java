@@ -30,6 +30,8 @@ public class RelayMetrics {
   private final LongAdder deliveries = new LongAdder();
   private final LongAdder stored = new LongAdder();
   private final LongAdder joins = new LongAdder();
+  private final LongAdder files = new LongAdder();
+  private final LongAdder fileBytes = new LongAdder();
   private final Map<Edge, ConcurrentHashMap<Enum<?>, LongAdder>> refusals = new EnumMap<>(Edge.class);
   private final ConcurrentHashMap<Enum<?>, Closes> closes = new ConcurrentHashMap<>();
   private final Histogram batchSizes = new Histogram(BATCH_SIZES);
@@ -66,6 +68,14 @@ public class RelayMetrics {
     storeSeconds.record(nanos / (double) TimeUnit.SECONDS.toNanos(1));
   }
 
+  /** A chunk of a file was stored ({@code bytes} of ciphertext); {@code fileComplete}: it was the file's last. */
+  public void fileChunkStored(long bytes, boolean fileComplete) {
+    fileBytes.add(bytes);
+    if (fileComplete) {
+      files.increment();
+    }
+  }
+
   /** A request or frame refused on purpose at {@code edge}, for {@code reason} (an enum constant, never free text). */
   public void refused(Edge edge, Enum<?> reason) {
     ConcurrentHashMap<Enum<?>, LongAdder> byReason = refusals.get(edge);
@@ -96,6 +106,8 @@ public class RelayMetrics {
         "Chat message frames queued for members of this node (live and history replay).",
         deliveries.sum());
     out.counter("sotto_messages_stored_total", "Chat messages stored (resends of stored ones excluded).", stored.sum());
+    out.counter("sotto_files_stored_total", "Files whose every chunk was stored.", files.sum());
+    out.counter("sotto_file_bytes_stored_total", "Bytes of file chunks stored (ciphertext).", fileBytes.sum());
     // causes of two enums may share a name (Reason.UNAVAILABLE, CloseCode.UNAVAILABLE): one series each label set
     Map<List<String>, Long> refused = sorted();
     refusals.forEach(

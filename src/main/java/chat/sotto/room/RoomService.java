@@ -33,6 +33,9 @@ public class RoomService {
       List.of(
           "DELETE FROM messages WHERE NOT EXISTS (SELECT 1 FROM rooms r WHERE r.id = messages.room_id)",
           "DELETE FROM sessions WHERE NOT EXISTS (SELECT 1 FROM rooms r WHERE r.id = sessions.room_id)",
+          "DELETE FROM files WHERE NOT EXISTS (SELECT 1 FROM rooms r WHERE r.id = files.room_id)",
+          // after the files: a chunk goes with its file, whether its room is gone or only the file
+          "DELETE FROM file_chunks WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.id = file_chunks.file_id)",
           "DELETE FROM rate_buckets WHERE room_id IS NOT NULL"
               + " AND NOT EXISTS (SELECT 1 FROM rooms r WHERE r.id = rate_buckets.room_id)");
 
@@ -68,6 +71,7 @@ public class RoomService {
           Credentials owner = sessions.issue(id, true, true, now);
           em.persist(new Room(id, new SessionId(owner.sessionId()), now));
           limiter.create(BucketKey.join(id), id);
+          limiter.create(BucketKey.roomFiles(id), id);
           return owner;
         });
   }

@@ -30,6 +30,7 @@ public class SessionStore {
     SessionToken token = SessionToken.random();
     em.persist(new Participant(id, roomId, token, owner, admitted, now));
     limiter.create(BucketKey.sessionMessages(id), roomId);
+    limiter.create(BucketKey.sessionFiles(id), roomId);
     return new Credentials(id.value(), token.value(), owner, admitted);
   }
 

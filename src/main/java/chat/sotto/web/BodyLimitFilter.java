@@ -2,6 +2,8 @@ package chat.sotto.web;
 
 import chat.sotto.common.JsonError;
 import chat.sotto.common.Reason;
+import chat.sotto.file.FileResource;
+import chat.sotto.file.FileShape;
 import chat.sotto.metrics.Edge;
 import chat.sotto.metrics.RelayMetrics;
 import jakarta.inject.Inject;
@@ -29,6 +31,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * used as a backstop: above it Liberty answers 413 itself, with an empty body instead of the API's JSON error. A declared Content-Length above the limit is refused at once, unread;
  * a body without one (chunked) is read here up to the limit, and refused as soon as it passes it. Either way the answer
  * is 413 {@code too_large} and the connection is closed, so that the rest of the body is never read.
+ *
+ * <p>One path has a larger bound: a chunk upload ({@code PUT} of {@link FileResource#CHUNK_UPLOAD}) may carry one
+ * chunk's ciphertext, {@link FileShape#MAX_CHUNK_BYTES}. Its body is buffered here only when its length is not declared;
+ * with a declared length the container delivers no more than that, and the resource reads it with a bound of its own.
  */
 @WebFilter(urlPatterns = "/api/*", asyncSupported = true)
 public class BodyLimitFilter extends HttpFilter {
@@ -43,24 +49,33 @@ public class BodyLimitFilter extends HttpFilter {
   @Override
   protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
+    boolean chunkUpload = isChunkUpload(request);
+    int limit = chunkUpload ? FileShape.MAX_CHUNK_BYTES : maxBodyBytes;
     long declared = request.getContentLengthLong();
-    if (declared > maxBodyBytes) {
+    if (declared > limit) {
       refuse(response);
       return;
     }
-    if (declared == 0 || (declared < 0 && request.getHeader("Transfer-Encoding") == null)) {
+    if (declared == 0
+        || (declared < 0 && request.getHeader("Transfer-Encoding") == null)
+        || (declared > 0 && chunkUpload)) {
       chain.doFilter(request, response);
       return;
     }
     byte[] body;
     try (InputStream in = request.getInputStream()) {
-      body = in.readNBytes(maxBodyBytes + 1);
+      body = in.readNBytes(limit + 1);
     }
-    if (body.length > maxBodyBytes) {
+    if (body.length > limit) {
       refuse(response);
       return;
     }
     chain.doFilter(new BufferedBody(request, body), response);
+  }
+
+  private static boolean isChunkUpload(HttpServletRequest request) {
+    String path = request.getRequestURI().substring(request.getContextPath().length());
+    return "PUT".equals(request.getMethod()) && FileResource.CHUNK_UPLOAD.matcher(path).matches();
   }
 
   private void refuse(HttpServletResponse response) throws IOException {

@@ -9,7 +9,10 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
-/** A refusal becomes its status and JSON body; a rate limit also says when to retry. */
+/**
+ * A refusal becomes its status and JSON body; a rate limit also says when to retry. A body refused as too large may
+ * not have been read to its end: the connection is closed rather than drained.
+ */
 @Provider
 public class RefusalMapper implements ExceptionMapper<Refusal> {
   @Inject RelayMetrics metrics;
@@ -18,6 +21,9 @@ public class RefusalMapper implements ExceptionMapper<Refusal> {
   public Response toResponse(Refusal refusal) {
     metrics.refused(Edge.REST, refusal.reason());
     Response response = ErrorBody.of(refusal.reason());
+    if (refusal.reason() == Reason.TOO_LARGE) {
+      return Response.fromResponse(response).header("Connection", "close").build();
+    }
     if (refusal.reason() != Reason.RATE_LIMITED) {
       return response;
     }

@@ -92,6 +92,28 @@ public final class Api {
     return send(request(base, path, token).DELETE().build());
   }
 
+  /** A PUT of raw bytes ({@code application/octet-stream}), as a browser uploads a file's chunk. */
+  public static HttpResponse<String> put(String path, byte[] body, String token) {
+    return send(
+        request(SottoWar.BASE, path, token)
+            .header("Content-Type", "application/octet-stream")
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build());
+  }
+
+  /** A GET whose answer is read as bytes (a file's chunk). */
+  public static HttpResponse<byte[]> getBytes(String path, String token) {
+    HttpRequest request = request(SottoWar.BASE, path, token).GET().build();
+    try {
+      return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new AssertionError("request failed: " + request.uri(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   public static HttpResponse<String> createRoom(String roomId) {
     return post("api/rooms", "{\"roomId\":\"" + roomId + "\"}");
   }

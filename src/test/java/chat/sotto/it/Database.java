@@ -60,20 +60,24 @@ public final class Database {
     return values;
   }
 
-  /** Rows that still mention a room, in every table that has room data. */
   /** Which tables hold rows of a room, for a failure's message. */
   public static String rowsOfRoomByTable(String roomId) {
     return "rooms=" + count("SELECT COUNT(*) FROM rooms WHERE id = ?", roomId)
         + " sessions=" + count("SELECT COUNT(*) FROM sessions WHERE room_id = ?", roomId)
         + " messages=" + count("SELECT COUNT(*) FROM messages WHERE room_id = ?", roomId)
-        + " rate_buckets=" + count("SELECT COUNT(*) FROM rate_buckets WHERE room_id = ?", roomId);
+        + " rate_buckets=" + count("SELECT COUNT(*) FROM rate_buckets WHERE room_id = ?", roomId)
+        + " files=" + count("SELECT COUNT(*) FROM files WHERE room_id = ?", roomId)
+        + " file_chunks=" + count("SELECT COUNT(*) FROM file_chunks WHERE room_id = ?", roomId);
   }
 
+  /** Rows that still mention a room, in every table that has room data. */
   public static long rowsOfRoom(String roomId) {
     return count("SELECT COUNT(*) FROM rooms WHERE id = ?", roomId)
         + count("SELECT COUNT(*) FROM sessions WHERE room_id = ?", roomId)
         + count("SELECT COUNT(*) FROM messages WHERE room_id = ?", roomId)
-        + count("SELECT COUNT(*) FROM rate_buckets WHERE room_id = ?", roomId);
+        + count("SELECT COUNT(*) FROM rate_buckets WHERE room_id = ?", roomId)
+        + count("SELECT COUNT(*) FROM files WHERE room_id = ?", roomId)
+        + count("SELECT COUNT(*) FROM file_chunks WHERE room_id = ?", roomId);
   }
 
   private static PreparedStatement prepared(Connection c, String sql, Object... params) throws SQLException {

@@ -58,7 +58,13 @@ class DeletionRaceIT {
             + " VALUES (?, ?, ?, FALSE, 0, 0, 0)",
         session, gone, Api.random(32));
     Database.update("INSERT INTO rate_buckets (bucket_key, room_id, tat) VALUES (?, ?, 0)", "j:" + gone, gone);
-    assertEquals(3, Database.rowsOfRoom(gone));
+    String file = Api.random(16);
+    Database.update(
+        "INSERT INTO files (id, room_id, uploader_id, chunks, bytes, created_at) VALUES (?, ?, ?, 1, 16, 0)",
+        file, gone, session);
+    Database.update(
+        "INSERT INTO file_chunks (file_id, room_id, chunk_index, data) VALUES (?, ?, 0, ?)", file, gone, new byte[16]);
+    assertEquals(5, Database.rowsOfRoom(gone));
     Await.until("the sweep to delete the orphaned rows", ROUND_BOUND, () -> Database.rowsOfRoom(gone) == 0);
   }
 

@@ -64,6 +64,8 @@ class MetricsIT {
             "sotto_joins_total counter",
             "sotto_deliveries_total counter",
             "sotto_messages_stored_total counter",
+            "sotto_files_stored_total counter",
+            "sotto_file_bytes_stored_total counter",
             "sotto_refusals_total counter",
             "sotto_websocket_closes_total counter",
             "sotto_writer_batch_size histogram",

@@ -22,12 +22,15 @@ class BucketKeyTest {
     assertEquals("sessions", BucketKey.sessions().value());
     assertEquals("join:" + ROOM, BucketKey.join(ROOM_ID).value());
     assertEquals("msg:" + SESSION, BucketKey.sessionMessages(SESSION_ID).value());
+    assertEquals("files:" + SESSION, BucketKey.sessionFiles(SESSION_ID).value());
+    assertEquals("room-files:" + ROOM, BucketKey.roomFiles(ROOM_ID).value());
   }
 
   // The factories take RoomId and SessionId, which refuse an identifier of the wrong shape themselves.
   @Test
   void anIdentifierOfTheWrongShapeOrKindIsRefused() {
-    for (String bad : List.of("", "room", "join:", "join:short", "msg:" + ROOM, "room-msg:" + ROOM, "x:" + ROOM)) {
+    for (String bad : List.of("", "room", "join:", "join:short", "msg:" + ROOM, "room-msg:" + ROOM, "x:" + ROOM,
+        "files:" + ROOM, "room-files:" + SESSION)) {
       assertThrows(IllegalArgumentException.class, () -> new BucketKey(bad), bad);
     }
     assertThrows(IllegalArgumentException.class, () -> new BucketKey(null));
@@ -38,5 +41,7 @@ class BucketKeyTest {
     assertEquals("join", BucketKey.join(ROOM_ID).toString());
     assertFalse(BucketKey.join(ROOM_ID).toString().contains(ROOM));
     assertFalse(BucketKey.sessionMessages(SESSION_ID).toString().contains(SESSION));
+    assertEquals("room-files", BucketKey.roomFiles(ROOM_ID).toString());
+    assertFalse(BucketKey.sessionFiles(SESSION_ID).toString().contains(SESSION));
   }
 }
