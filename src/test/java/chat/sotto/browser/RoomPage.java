@@ -148,7 +148,8 @@ final class RoomPage {
   /** The line under the conversation that tells about an upload (progress, or why a file was not sent). */
   String fileStatus() {
     return (String) browser.script(
-        "const s = document.getElementById('file-status'); return s.hidden ? '' : s.textContent.trim()");
+        "return document.getElementById('file-status').hidden ? ''"
+            + " : document.getElementById('file-status-text').textContent");
   }
 
   /** Clicks "Download <name>" and waits until the file's line tells the outcome; returns that text. */
