@@ -187,7 +187,12 @@ function enterRoom(codeBytes, nick = '') {
 
 /** An invite link was opened (in a new tab, or pasted into this one): enter its room. */
 function openLink() {
-  if (globalThis.location.hash) addressHeldCode = true;
+  if (globalThis.location.hash) {
+    // A link pasted into a tab that showed Sotto's icon: put the empty icon back (best effort; Chromium may already
+    // have filed the icon under the link's address, as it files the link in its history).
+    if (!addressHeldCode) hideIcon();
+    addressHeldCode = true;
+  }
   const code = takeFragment();
   if (code === 'invalid') {
     showLanding();
@@ -264,6 +269,12 @@ function showIcon() {
   const icon = document.querySelector('link[rel="icon"]');
   icon.type = 'image/svg+xml';
   icon.setAttribute('href', 'icons/icon.svg');
+}
+
+function hideIcon() {
+  const icon = document.querySelector('link[rel="icon"]');
+  icon.removeAttribute('type');
+  icon.setAttribute('href', 'data:,');
 }
 
 async function start() {

@@ -201,11 +201,13 @@ class BrowserTracesBrowserIT {
       b.quit();
       // What stays on disk is Chromium's own (the README says so): the creator's tab had the code in sessionStorage,
       // whose on-disk log keeps old values until it is compacted; the invitee also navigated to the invite link,
-      // which Chromium's history, session-restore and URL-keyed-metrics files record. Nothing of Sotto's own
-      // storage (Local Storage, IndexedDB, caches) holds it.
+      // which Chromium's history, session-restore and URL-keyed-metrics files record; Bob opened it in a tab that
+      // already showed Sotto, so Chromium may also file that address in its icon database (Favicons, cleared with the
+      // history), before the page can take its icon away. Nothing of Sotto's own storage (Local Storage, IndexedDB,
+      // caches) holds it.
       assertOnlyIn(holding(a.profile(), Secret.roomCode(code)), "Default/Session Storage/");
       assertOnlyIn(holding(b.profile(), Secret.roomCode(code)), "Default/Session Storage/", "Default/History",
-          "Default/Sessions/", "Default/Visited Links", "segmentation_platform/ukm_db");
+          "Default/Sessions/", "Default/Visited Links", "Default/Favicons", "segmentation_platform/ukm_db");
     }
   }
 

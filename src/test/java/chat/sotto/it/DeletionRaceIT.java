@@ -90,7 +90,7 @@ class DeletionRaceIT {
           "round " + round + ": messages stored while the room is hammered",
           ROUND_BOUND,
           () -> Database.count("SELECT COUNT(*) FROM messages WHERE room_id = ?", room) >= 20);
-      assertEquals(204, Api.delete("api/rooms/" + room, owner.token()).statusCode());
+      assertEquals(204, closeReportingAHang(room, owner));
     } finally {
       stop.set(true);
       pool.shutdown();
@@ -107,6 +107,21 @@ class DeletionRaceIT {
     for (Api.Session s : members) {
       int status = Api.get("api/rooms/" + room + "/messages", s.token()).statusCode();
       assertTrue(status == 401 || status == 404, "history of a closed room answers " + status);
+    }
+  }
+
+  // The close once hung in a CI run (the request timed out, and Liberty could not stop the application afterwards):
+  // should it hang again, the report shows where the server's threads were.
+  private static int closeReportingAHang(String room, Api.Session owner) {
+    try {
+      return Api.delete("api/rooms/" + room, owner.token()).statusCode();
+    } catch (RuntimeException | AssertionError e) {
+      try (ServerJvm server = ServerJvm.attach()) {
+        System.out.println("Server threads when the close failed:\n" + server.threadDump());
+      } catch (java.io.IOException | RuntimeException unreachable) {
+        System.out.println("no thread dump: " + unreachable);
+      }
+      throw e;
     }
   }
 

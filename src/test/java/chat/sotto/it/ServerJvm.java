@@ -58,6 +58,25 @@ final class ServerJvm implements AutoCloseable {
     throw new IllegalStateException("no VmRSS");
   }
 
+  /** Every server thread with its stack and the locks it holds or waits for: for the report of a test that hung. */
+  String threadDump() {
+    StringBuilder dump = new StringBuilder();
+    for (ThreadInfo t : threads.dumpAllThreads(true, true)) {
+      if (t == null) {
+        continue;
+      }
+      dump.append('"').append(t.getThreadName()).append("\" ").append(t.getThreadState());
+      if (t.getLockName() != null) {
+        dump.append(" on ").append(t.getLockName()).append(" owned by ").append(t.getLockOwnerName());
+      }
+      dump.append('\n');
+      for (StackTraceElement e : t.getStackTrace()) {
+        dump.append("    at ").append(e).append('\n');
+      }
+    }
+    return dump.toString();
+  }
+
   /** Server threads whose stack is in {@code className.method} right now. */
   int threadsIn(String className, String method) {
     int n = 0;
