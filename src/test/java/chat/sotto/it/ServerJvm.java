@@ -17,7 +17,7 @@ import javax.management.remote.JMXServiceURL;
  * The integration-test server's JVM seen through Liberty's local JMX connector (the test servers have
  * {@code localConnector-1.0}): its heap, its threads and its resident memory.
  */
-final class ServerJvm implements AutoCloseable {
+public final class ServerJvm implements AutoCloseable {
   private final JMXConnector connector;
   private final MemoryMXBean memory;
   private final ThreadMXBean threads;
@@ -33,7 +33,7 @@ final class ServerJvm implements AutoCloseable {
             .getPid();
   }
 
-  static ServerJvm attach() throws IOException {
+  public static ServerJvm attach() throws IOException {
     Path wlp = Path.of(System.getProperty("sotto.wlp", "target/liberty/wlp"));
     Path address =
         wlp.resolve("usr/servers")
@@ -75,6 +75,14 @@ final class ServerJvm implements AutoCloseable {
       }
     }
     return dump.toString();
+  }
+
+  /** CPU time the server process has used so far (user and system), from /proc, in milliseconds. */
+  public long cpuMillis() throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime: fields 14 and 15
+    return ticks * 10; // USER_HZ is 100 on Linux
   }
 
   /** Server threads whose stack is in {@code className.method} right now. */
