@@ -44,6 +44,9 @@ class HistoryBrowserIT {
       RoomPage alice = RoomPage.createRoom(a);
       String invite = alice.copyInviteLink();
       RoomPage bob = RoomPage.openInvite(b, invite);
+      // Names of their own: two random nicknames can be the same, and a shared one is shown with a key tag.
+      alice.setNickname("Alice");
+      bob.setNickname("Bob");
       WebElement aliceTypes = a.textbox("Message");
       WebElement bobTypes = b.textbox("Message");
       for (int i = 1; i <= PER_WRITER; i++) {
