@@ -26,7 +26,9 @@ public class FallbackMapper implements ExceptionMapper<Throwable> {
         case 404 -> ErrorBody.of(Reason.NOT_FOUND);
         case 405 -> ErrorBody.of(405, "method_not_allowed", "This method is not allowed here.");
         case 406 -> ErrorBody.of(406, "not_acceptable", "Only JSON is served.");
-        case 415 -> ErrorBody.of(415, "unsupported_media_type", "Send application/json.");
+        case 415 -> ErrorBody.of(415, "unsupported_media_type", 
+            "This content type is not taken here: send JSON as application/json, file chunks as"
+                + " application/octet-stream.");
         default -> ErrorBody.of(status, "error", "The request failed.");
       };
     }

@@ -94,9 +94,14 @@ public final class Api {
 
   /** A PUT of raw bytes ({@code application/octet-stream}), as a browser uploads a file's chunk. */
   public static HttpResponse<String> put(String path, byte[] body, String token) {
+    return put(path, body, "application/octet-stream", token);
+  }
+
+  /** A PUT of raw bytes declared as {@code contentType}. */
+  public static HttpResponse<String> put(String path, byte[] body, String contentType, String token) {
     return send(
         request(SottoWar.BASE, path, token)
-            .header("Content-Type", "application/octet-stream")
+            .header("Content-Type", contentType)
             .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
             .build());
   }

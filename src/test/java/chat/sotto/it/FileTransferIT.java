@@ -172,6 +172,20 @@ class FileTransferIT {
   }
 
   @Test
+  void aChunkSentAsAnotherTypeIsRefusedWithTheTypeItTakesAndCanStillBeSent() {
+    try (Room room = Room.open()) {
+      String token = room.owner().token();
+      String file = Api.field(Api.post(room.files(), shape(1, 100), token).body(), "fileId");
+      for (String type : List.of("application/json", "text/plain", "multipart/form-data; boundary=x")) {
+        HttpResponse<String> refused = Api.put(room.chunk(file, 0), random(100), type, token);
+        assertError(415, "unsupported_media_type", refused, type);
+        assertTrue(Api.field(refused.body(), "message").contains("application/octet-stream"), refused.body());
+      }
+      assertEquals(204, Api.put(room.chunk(file, 0), random(100), token).statusCode(), "nothing was written");
+    }
+  }
+
+  @Test
   void chunksThatCannotMakeUpTheDeclaredFileAreRefused() {
     try (Room room = Room.open()) {
       String token = room.owner().token();
