@@ -25,6 +25,7 @@ export function createCallDevicesView({
   const panel = byId('call-check-panel');
   const preview = byId('call-check-video');
   const meter = byId('call-check-level');
+  const meterLabel = byId('call-check-level-label');
   const checkStatus = byId('call-check-status');
   const closeButton = byId('call-check-close');
   let last = null;
@@ -52,7 +53,7 @@ export function createCallDevicesView({
     if (preview.srcObject !== stream) preview.srcObject = stream;
     preview.hidden = stream === null || stream.getVideoTracks().length === 0;
     meter.hidden = stream === null || stream.getAudioTracks().length === 0;
-    byId('call-check-level-label').hidden = meter.hidden;
+    meterLabel.hidden = meter.hidden;
     let note = '';
     if (check.failed) note = t('call.check.failed');
     else if (stream === null) note = t('call.check.opening');
