@@ -140,7 +140,8 @@ test('joining announces the call; the others see who is in it; the next joiner o
   const [atB] = FakePeer.all;
   assert.equal(atB.initiator, true);
   assert.equal(atB.polite, false, 'B has the larger session ID, so it is the impolite side');
-  assert.deepEqual([...atB.sending.keys()], ['audio', 'video', 'screen']);
+  assert.deepEqual([...atB.sending.keys()], ['audio', 'video', 'screen', 'screen-audio']);
+  assert.equal(atB.sending.get('screen-audio').active, false, 'no screen audio is shared');
   assert.equal(atB.sending.get('screen').active, false, 'no screen is shared');
 
   atB.send({ description: { type: 'offer', sdp: 'v=0\r\n' } });
@@ -247,4 +248,30 @@ test('muting tells the call members and puts no track on the connection', async 
   await settle(r);
   assert.equal(atB.sending.get('audio').track, null);
   assert.equal(r.get(A).view.model.tiles[0].media.mic, false);
+});
+
+test('a screen shared with its audio sends it on a slot of its own; another microphone replaces the track', async () => {
+  FakePeer.all = [];
+  const r = await room([A, B]);
+  await connectAll(r, [A, B]);
+  await r.get(A).call.join();
+  await settle(r);
+  await r.get(B).call.join();
+  await settle(r);
+  const [atB] = FakePeer.all;
+  const { call } = r.get(B);
+  Object.assign(call.media, { screenTrack: { kind: 'video' }, screenAudioTrack: { kind: 'audio' } });
+  call.sendMedia();
+  assert.deepEqual(atB.sending.get('screen-audio'), {
+    kind: 'audio', track: call.media.screenAudioTrack, stream: call.media.screenStream, active: true,
+  });
+  assert.equal(atB.sending.get('screen').active, true);
+
+  call.media.useMic = async function useMic(id) {
+    this.micTrack = { kind: 'audio', id };
+    return true;
+  };
+  await call.chooseDevice('audio', 'second-mic');
+  assert.equal(atB.sending.get('audio').track.id, 'second-mic', 'the connection sends the new track');
+  assert.equal(FakePeer.all.length, 1, 'on the same connection');
 });

@@ -99,6 +99,10 @@ const ui = {
     onCamera: () => room?.call.toggleCamera(),
     onScreen: () => room?.call.toggleScreen(),
     onHideIp: (on) => room?.call.setHideIp(on),
+    onDevice: (kind, id) => room?.call.chooseDevice(kind, id),
+    onVoiceOnly: (on) => room?.call.setVoiceOnly(on),
+    onCheck: () => room?.call.startCheck(),
+    onCheckClose: () => room?.call.stopCheck(),
   }),
 };
 

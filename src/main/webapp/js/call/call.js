@@ -7,12 +7,17 @@
 //   to each `here` (it offers; the other side answers on the m-lines of that offer);
 // - `state` tells call members about microphone, camera and screen changes; `leave` ends a stay;
 // - presence and `left` frames remove members whose connection to the room is gone.
+// Before joining, the person may pick devices, join without a camera and check camera and microphone; during the
+// call each tile tells how its connection runs (link-monitor.js).
 
 import { msg } from '../i18n.js';
 import { SignalChannel } from './channel.js';
+import { MediaCheck } from './check.js';
+import { DeviceChoice } from './devices.js';
 import {
   isStale, refreshDelay, retryDelay, rtcConfiguration,
 } from './ice.js';
+import { LinkMonitor } from './link-monitor.js';
 import { LocalMedia } from './media.js';
 import { Peer } from './peer.js';
 import { Roster } from './roster.js';
@@ -36,7 +41,7 @@ export class Call {
    */
   constructor({
     view, signals, fetchIce, nickOf, storage = globalThis.localStorage, PeerImpl = Peer, media = null,
-    timers = globalThis, now = () => Date.now(),
+    timers = globalThis, now = () => Date.now(), mediaDevices = () => globalThis.navigator?.mediaDevices,
   }) {
     Object.assign(this, {
       view, fetchIce, nickOf, storage, PeerImpl, timers, now,
@@ -48,6 +53,11 @@ export class Call {
       onTooLarge: () => this.fail(msg('call.error.tooLarge')),
     });
     this.media = media ?? new LocalMedia({ onScreenEnded: () => this.stopScreen() });
+    this.devices = new DeviceChoice({ storage, devices: mediaDevices, onChange: () => this.devicesChanged() });
+    this.check = new MediaCheck({
+      devices: mediaDevices, timers, onChange: () => this.render(), onLevel: (level) => this.view.level?.(level),
+    });
+    this.links = new LinkMonitor({ entries: () => this.peers.values(), onChange: () => this.render(), timers });
     this.roster = new Roster();
     this.peers = new Map(); // sessionId -> { peer, gen, streams: Map(streamId -> MediaStream), state }
     this.online = new Set();
@@ -65,6 +75,7 @@ export class Call {
     this.hideIp = readFlag(storage, HIDE_IP_KEY);
     this.error = '';
     this.ended = false;
+    this.devices.refresh();
     this.render();
   }
 
@@ -126,6 +137,8 @@ export class Call {
   end() {
     if (this.ended) return;
     this.leave();
+    this.check.stop();
+    this.devices.dispose();
     this.ended = true;
     this.view.reset();
   }
@@ -136,6 +149,7 @@ export class Call {
     if (this.ended || this.phase !== Phase.IDLE || !this.linked) return;
     this.phase = Phase.JOINING;
     this.error = '';
+    this.check.stop();
     this.render();
     const ready = await this.freshIce();
     if (this.phase !== Phase.JOINING) return;
@@ -144,14 +158,16 @@ export class Call {
       this.render();
       return;
     }
-    const got = await this.media.start();
+    const { choice } = this.devices;
+    const got = await this.media.start(choice);
     if (this.ended || this.phase !== Phase.JOINING) {
       this.media.stop();
       return;
     }
     if (!got.mic && !got.cam) this.error = msg('call.error.noMedia');
-    else if (!got.cam) this.error = msg('call.error.noCamera');
+    else if (!got.cam && choice.camera) this.error = msg('call.error.noCamera');
     else if (!got.mic) this.error = msg('call.error.noMic');
+    this.devices.refresh();
     this.configuration = rtcConfiguration(this.ice, this.hideIp);
     this.gen = newGen();
     this.phase = Phase.IN;
@@ -215,6 +231,55 @@ export class Call {
     if (this.phase !== Phase.IDLE) return;
     this.hideIp = on;
     writeFlag(this.storage, HIDE_IP_KEY, on);
+    this.render();
+  }
+
+  /** Joining without a camera (the microphone only); a setting for the next join, remembered. */
+  setVoiceOnly(on) {
+    if (this.phase !== Phase.IDLE) return;
+    this.devices.setVoiceOnly(on);
+    if (this.check.open) this.check.start(this.devices.choice);
+    this.render();
+  }
+
+  /**
+   * Another microphone (kind 'audio') or camera ('video'), '' for the default one. During the call every
+   * connection sends the new track in place of the old one (no renegotiation); the old one is stopped.
+   */
+  async chooseDevice(kind, id) {
+    this.devices.choose(kind, id);
+    if (this.check.open) this.check.start(this.devices.choice);
+    if (this.phase !== Phase.IN) {
+      this.render();
+      return;
+    }
+    const ok = kind === 'audio' ? await this.media.useMic(id) : await this.media.useCamera(id);
+    if (this.phase !== Phase.IN) return;
+    if (!ok) this.error = msg('call.error.device');
+    this.sendMedia();
+  }
+
+  /** Opens the camera and microphone check (before a call only). */
+  async startCheck() {
+    if (this.ended || this.phase !== Phase.IDLE) return;
+    await this.check.start(this.devices.choice);
+    if (this.check.stream) await this.devices.refresh();
+  }
+
+  stopCheck() {
+    this.check.stop();
+  }
+
+  /** The device lists changed: if a device in use went away, the call goes on with the default one. */
+  devicesChanged() {
+    if (this.phase === Phase.IN) {
+      const m = this.media;
+      const ended = (track) => track !== null && track.readyState === 'ended';
+      if (ended(m.micTrack)) m.useMic(this.devices.micId).then(() => this.phase === Phase.IN && this.sendMedia());
+      if (m.camOn && ended(m.camTrack)) {
+        m.useCamera(this.devices.camId).then(() => this.phase === Phase.IN && this.sendMedia());
+      }
+    }
     this.render();
   }
 
@@ -304,6 +369,11 @@ export class Call {
     peer.setSending('video', { kind: 'video', track: m.camOn ? m.camTrack : null, stream: m.stream });
     const screen = m.screenTrack;
     peer.setSending('screen', { kind: 'video', track: screen, stream: m.screenStream, active: screen !== null });
+    // The screen's own audio rides on a slot of its own, in the screen's stream, only when there is some.
+    const screenAudio = m.screenAudioTrack ?? null;
+    peer.setSending('screen-audio', {
+      kind: 'audio', track: screenAudio, stream: m.screenStream, active: screenAudio !== null,
+    });
   }
 
   /** Media changed: update every connection and tell the call members. */
@@ -332,6 +402,7 @@ export class Call {
   peerState(id, entry, state) {
     if (this.peers.get(id) !== entry) return;
     entry.state = state;
+    if (state === 'connected') this.links.start();
     if (state === 'failed') {
       this.closePeer(id);
       this.roster.remove(id);
@@ -345,6 +416,7 @@ export class Call {
     if (!entry) return;
     entry.peer.close();
     this.peers.delete(id);
+    if (this.peers.size === 0) this.links.stop();
   }
 
   /** Members whose connection to the room ended, or who cannot be reached: out of the call. */
@@ -364,6 +436,7 @@ export class Call {
 
   hangUp() {
     this.cancelRefresh();
+    this.links.stop();
     for (const id of [...this.peers.keys()]) this.closePeer(id);
     this.media.stop();
     this.phase = Phase.IDLE;
@@ -460,6 +533,14 @@ export class Call {
       maxParticipants: this.ice ? this.ice.maxParticipants : null,
       full: this.phase === Phase.IDLE && this.isFull(),
       hideIp: this.hideIp,
+      devices: {
+        mics: this.devices.mics,
+        cams: this.devices.cams,
+        micId: this.devices.micId,
+        camId: this.devices.camId,
+        voiceOnly: this.devices.voiceOnly,
+      },
+      check: { open: this.check.open, stream: this.check.stream, failed: this.check.failed },
       others: this.roster.ids().map((id) => this.nickOf(id)),
       self: {
         stream: inCall ? m.stream : null,
@@ -491,6 +572,7 @@ export class Call {
       camera,
       screen: sharing ? screen : null,
       connected: entry?.state === 'connected',
+      link: entry?.state === 'connected' ? this.links.linkOf(entry) : null,
     };
   }
 }

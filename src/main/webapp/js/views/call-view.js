@@ -1,8 +1,10 @@
 // The call panel (#call): who is in the call, the controls (start or join, leave, microphone, camera, screen),
-// the "Hide my IP address" setting, and a tile per participant with their video, name and media state. It can be
-// collapsed; while tiles show it is marked active (wide screens then place it beside the chat).
+// the "Hide my IP address" setting, the devices (call-devices-view.js), and a tile per participant with their
+// video, name, media state and how their connection runs. It can be collapsed; while tiles show it is marked active
+// (wide screens then place it beside the chat).
 
 import { formatList, msg, onLanguageChange, setName, setText, t } from '../i18n.js';
+import { createCallDevicesView } from './call-devices-view.js';
 import { byId, el } from './dom.js';
 
 function statusText(m) {
@@ -26,6 +28,18 @@ function mediaStates({ mic, cam, screen }, connected) {
   return states.join(' · ');
 }
 
+/** "Direct" or "Through the relay", and how well: from the call's look at the connection's statistics. */
+function linkText(link) {
+  if (!link) return '';
+  const parts = [];
+  if (link.path === 'direct') parts.push(t('call.link.direct'));
+  if (link.path === 'relay') parts.push(t('call.link.relay'));
+  if (link.quality === 'good') parts.push(t('call.quality.good'));
+  if (link.quality === 'fair') parts.push(t('call.quality.fair'));
+  if (link.quality === 'poor') parts.push(t('call.quality.poor'));
+  return parts.join(' · ');
+}
+
 function video(label, muted) {
   const node = el('video', { attrs: { 'aria-label': label } });
   node.autoplay = true;
@@ -39,7 +53,12 @@ function setSource(node, stream) {
   node.hidden = stream === null;
 }
 
-export function createCallView({ onJoin, onLeave, onMic, onCamera, onScreen, onHideIp }) {
+export function createCallView({
+  onJoin, onLeave, onMic, onCamera, onScreen, onHideIp, onDevice, onVoiceOnly, onCheck, onCheckClose,
+}) {
+  const devices = createCallDevicesView({
+    onDevice, onVoiceOnly, onCheck, onCheckClose,
+  });
   const status = byId('call-status');
   const relayNote = byId('call-relay');
   const error = byId('call-error');
@@ -81,20 +100,24 @@ export function createCallView({ onJoin, onLeave, onMic, onCamera, onScreen, onH
       const self = id === '';
       entry = {
         camera: video(self ? t('call.yourCamera') : t('call.cameraOf', { nick }), self),
-        screen: video(self ? t('call.yourScreen') : t('call.screenOf', { nick }), true),
+        // Another's shared screen may carry its audio: heard, unlike one's own.
+        screen: video(self ? t('call.yourScreen') : t('call.screenOf', { nick }), self),
         name: el('span', { className: 'tile-name' }),
         state: el('span', { className: 'tile-state' }),
+        link: el('span', { className: 'tile-link' }),
       };
       entry.screen.classList.add('screen');
       entry.root = el('figure', { className: self ? 'call-tile self' : 'call-tile' },
-        entry.camera, entry.screen, el('figcaption', {}, entry.name, entry.state));
+        entry.camera, entry.screen, el('figcaption', {}, entry.name, entry.state, entry.link));
       if (!self) entry.root.dataset.sessionId = id;
       shown.set(id, entry);
     }
     return entry;
   }
 
-  function renderTile(id, { nick, camera, screen, media, connected }) {
+  function renderTile(id, {
+    nick, camera, screen, media, connected, link = null,
+  }) {
     const entry = tile(id, nick);
     setText(entry.name, nick);
     entry.camera.setAttribute('aria-label', id === '' ? t('call.yourCamera') : t('call.cameraOf', { nick }));
@@ -103,6 +126,8 @@ export function createCallView({ onJoin, onLeave, onMic, onCamera, onScreen, onH
     entry.camera.classList.toggle('off', !media.cam);
     setSource(entry.screen, screen);
     setText(entry.state, mediaStates(media, connected));
+    setText(entry.link, linkText(link));
+    entry.link.hidden = entry.link.textContent === '';
     entry.root.classList.toggle('muted', !media.mic);
     return entry.root;
   }
@@ -177,6 +202,7 @@ export function createCallView({ onJoin, onLeave, onMic, onCamera, onScreen, onH
     hideIp.checked = m.hideIp;
     hideIp.disabled = !idle;
 
+    devices.render(m);
     renderTiles(m);
   }
 
@@ -186,6 +212,7 @@ export function createCallView({ onJoin, onLeave, onMic, onCamera, onScreen, onH
 
   return {
     render,
+    level: devices.level,
     /** Back to "no call" (leaving the room, or entering another). */
     reset() {
       clearTiles();
@@ -193,6 +220,10 @@ export function createCallView({ onJoin, onLeave, onMic, onCamera, onScreen, onH
       render({
         phase: 'idle', available: false, unavailable: false, relay: null, maxParticipants: null, full: false,
         hideIp: hideIp.checked, others: [], tiles: [], error: '',
+        devices: {
+          mics: [], cams: [], micId: '', camId: '', voiceOnly: byId('call-voice-only').checked,
+        },
+        check: { open: false, stream: null, failed: false },
         self: { stream: null, screen: null, mic: false, cam: false, hasMic: false, canShare: false },
       });
     },
