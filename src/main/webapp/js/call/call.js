@@ -491,6 +491,7 @@ export class Call {
       camera,
       screen: sharing ? screen : null,
       connected: entry?.state === 'connected',
+      reconnecting: entry?.state === 'reconnecting',
     };
   }
 }

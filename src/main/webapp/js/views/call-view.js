@@ -17,9 +17,9 @@ function statusText(m) {
   return m.others.length === 0 ? t('call.status.none') : t('call.status.inProgress', { names: formatList(m.others) });
 }
 
-function mediaStates({ mic, cam, screen }, connected) {
+function mediaStates({ mic, cam, screen }, connected, reconnecting) {
   const states = [];
-  if (!connected) states.push(t('call.connecting'));
+  if (!connected) states.push(t(reconnecting ? 'call.reconnecting' : 'call.connecting'));
   if (!mic) states.push(t('call.micOff'));
   if (!cam) states.push(t('call.camOff'));
   if (screen) states.push(t('call.sharing'));
@@ -94,7 +94,9 @@ export function createCallView({ onJoin, onLeave, onMic, onCamera, onScreen, onH
     return entry;
   }
 
-  function renderTile(id, { nick, camera, screen, media, connected }) {
+  function renderTile(id, {
+    nick, camera, screen, media, connected, reconnecting = false,
+  }) {
     const entry = tile(id, nick);
     setText(entry.name, nick);
     entry.camera.setAttribute('aria-label', id === '' ? t('call.yourCamera') : t('call.cameraOf', { nick }));
@@ -102,7 +104,7 @@ export function createCallView({ onJoin, onLeave, onMic, onCamera, onScreen, onH
     setSource(entry.camera, camera);
     entry.camera.classList.toggle('off', !media.cam);
     setSource(entry.screen, screen);
-    setText(entry.state, mediaStates(media, connected));
+    setText(entry.state, mediaStates(media, connected, reconnecting));
     entry.root.classList.toggle('muted', !media.mic);
     return entry.root;
   }
