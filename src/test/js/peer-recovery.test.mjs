@@ -179,7 +179,6 @@ test('before the first connection, the state is connecting, not reconnecting', (
   const timers = new FakeTimers();
   FakeConnection.timers = timers;
   const states = [];
-  // eslint-disable-next-line no-new
   new Peer({
     polite: true, initiator: false, configuration: {}, send: () => {}, onTrack: () => {},
     onState: (s) => states.push(s), PeerConnection: FakeConnection, timers,
@@ -209,4 +208,33 @@ test('an offer rolled back by the other side\'s (polite yields) is not sent afte
   };
   await p.offer();
   assert.deepEqual(sent, [{ description: { type: 'offer', sdp: 'new' } }]);
+});
+
+test('the polite side that yielded in a collision puts its tracks on again once it answered', async () => {
+  const { p, pc, sent } = peer({ polite: true });
+  const calls = [];
+  const camera = { kind: 'video' };
+  const sender = {
+    track: camera,
+    async replaceTrack(track) { calls.push(track); this.track = track; },
+    setStreams() {},
+  };
+  p.slots.set('video', { sender, direction: 'sendrecv', mid: '1' });
+  p.wanted.set('video', { kind: 'video', track: camera, stream: { id: 's' }, active: true });
+  p.announced.set('video', 's');
+  pc.signalingState = 'have-local-offer';
+  pc.setRemoteDescription = async () => { pc.signalingState = 'have-remote-offer'; };
+  pc.setLocalDescription = async () => {
+    pc.signalingState = 'stable';
+    pc.localDescription = { type: 'answer', sdp: 'a' };
+  };
+  await p.receive({ description: { type: 'offer', sdp: 'o' } });
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+  assert.deepEqual(sent, [{ description: { type: 'answer', sdp: 'a' } }]);
+  assert.deepEqual(calls, [null, camera], 'off and on again');
+
+  calls.length = 0;
+  await p.receive({ description: { type: 'offer', sdp: 'o2' } });
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+  assert.deepEqual(calls, [], 'an offer without a collision leaves the tracks alone');
 });

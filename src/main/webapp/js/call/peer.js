@@ -166,6 +166,7 @@ export class Peer {
         this.adopt();
         await pc.setLocalDescription();
         this.send({ description: this.description() });
+        if (collision) this.reattach();
       }
     } else if (candidate) {
       try {
@@ -173,6 +174,25 @@ export class Peer {
       } catch (error) {
         if (!this.ignoreOffer && pc.remoteDescription) throw error;
       }
+    }
+  }
+
+  /**
+   * After yielding in a collision (our offer rolled back for theirs): Chromium (150) then stops sending video on a
+   * transceiver that the other side's offer created, although the sender keeps its track (both sides restarting
+   * ICE at once froze the video that way). Taking the track off and putting it back makes it send again.
+   */
+  reattach() {
+    for (const [slot, { sender }] of this.slots) {
+      const { track } = this.wanted.get(slot);
+      if (!track || sender.track !== track) continue;
+      sender.replaceTrack(null)
+        .then(() => {
+          const wanted = this.wanted.get(slot).track;
+          if (!this.closed && sender.track === null && wanted) return sender.replaceTrack(wanted);
+          return undefined;
+        })
+        .catch(() => {});
     }
   }
 
