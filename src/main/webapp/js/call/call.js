@@ -50,6 +50,7 @@ export class Call {
     this.media = media ?? new LocalMedia({ onScreenEnded: () => this.stopScreen() });
     this.roster = new Roster();
     this.peers = new Map(); // sessionId -> { peer, gen, streams: Map(streamId -> MediaStream), state }
+    this.givenUp = new Map(); // sessionId -> their gen whose connection failed: its late signals open nothing
     this.online = new Set();
     this.selfId = null;
     this.linked = false;
@@ -263,7 +264,7 @@ export class Call {
   }
 
   async negotiate(from, { k, gen, toGen, description, candidate }) {
-    if (this.phase !== Phase.IN || toGen !== this.gen) return;
+    if (this.phase !== Phase.IN || toGen !== this.gen || this.givenUp.get(from) === gen) return;
     const known = this.roster.get(from);
     if (!known || known.gen !== gen) {
       this.note(from, { gen, media: known?.media ?? UNKNOWN_MEDIA, screenStream: known?.screenStream ?? null });
@@ -333,6 +334,7 @@ export class Call {
     if (this.peers.get(id) !== entry) return;
     entry.state = state;
     if (state === 'failed') {
+      this.givenUp.set(id, entry.gen);
       this.closePeer(id);
       this.roster.remove(id);
       this.error = msg('call.error.peerFailed', { nick: this.nickOf(id) });
