@@ -60,6 +60,7 @@ export class Call {
     this.links = new LinkMonitor({ entries: () => this.peers.values(), onChange: () => this.render(), timers });
     this.roster = new Roster();
     this.peers = new Map(); // sessionId -> { peer, gen, streams: Map(streamId -> MediaStream), state }
+    this.givenUp = new Map(); // sessionId -> their gen whose connection failed: its late signals open nothing
     this.online = new Set();
     this.selfId = null;
     this.linked = false;
@@ -328,7 +329,7 @@ export class Call {
   }
 
   async negotiate(from, { k, gen, toGen, description, candidate }) {
-    if (this.phase !== Phase.IN || toGen !== this.gen) return;
+    if (this.phase !== Phase.IN || toGen !== this.gen || this.givenUp.get(from) === gen) return;
     const known = this.roster.get(from);
     if (!known || known.gen !== gen) {
       this.note(from, { gen, media: known?.media ?? UNKNOWN_MEDIA, screenStream: known?.screenStream ?? null });
@@ -404,6 +405,7 @@ export class Call {
     entry.state = state;
     if (state === 'connected') this.links.start();
     if (state === 'failed') {
+      this.givenUp.set(id, entry.gen);
       this.closePeer(id);
       this.roster.remove(id);
       this.error = msg('call.error.peerFailed', { nick: this.nickOf(id) });
@@ -573,6 +575,7 @@ export class Call {
       screen: sharing ? screen : null,
       connected: entry?.state === 'connected',
       link: entry?.state === 'connected' ? this.links.linkOf(entry) : null,
+      reconnecting: entry?.state === 'reconnecting',
     };
   }
 }

@@ -3,8 +3,16 @@
 // and the impolite side ignores the other offer. Media slots ("audio", "video", "screen") each keep one
 // transceiver for good, so turning things on and off never grows the session description.
 
-/** After an ICE restart that does not bring the connection back within this time, the peer has failed. */
-const RESTART_GRACE_MS = 15000;
+// Recovery when a network path breaks: Chromium reports 'disconnected' within seconds but 'failed' only much later,
+// so a connection that stays 'disconnected' this long restarts ICE (as does 'failed', at once).
+/** How long a connection may stay 'disconnected' before ICE restarts. */
+export const DISCONNECTED_MS = 2500;
+/** A restart that has not brought the connection back after this time is tried again (the path may be back). */
+export const RETRY_MS = 4000;
+/** Restarts in one recovery, the first included: at 0, 4, 8 and 12 s, all within the grace. */
+export const MAX_RESTARTS = 4;
+/** A connection not connected again this long after the first restart has failed: the peer is given up. */
+export const RESTART_GRACE_MS = 15000;
 
 export class Peer {
   /**
@@ -15,7 +23,8 @@ export class Peer {
    * @param {RTCConfiguration} o.configuration
    * @param {(message: {description?: object, candidate?: object}) => void} o.send  to the other side, in order
    * @param {(track: MediaStreamTrack, stream: MediaStream|null) => void} o.onTrack
-   * @param {(state: string) => void} o.onState  the connection state: new, connecting, connected, failed, closed
+   * @param {(state: string) => void} o.onState  new, connecting, connected, reconnecting (was connected, is not
+   *   now: recovering), closed, or failed (given up: not connected within the grace after the first restart)
    */
   constructor({
     polite, initiator, configuration, send, onTrack, onState,
@@ -29,7 +38,11 @@ export class Peer {
     this.makingOffer = false;
     this.ignoreOffer = false;
     this.settingRemoteAnswer = false;
-    this.restartTimer = null;
+    this.disconnectedTimer = null; // while 'disconnected', until the first restart
+    this.retryTimer = null; // while recovering, until the next restart
+    this.graceTimer = null; // while recovering, until the peer is given up
+    this.restarts = 0; // in the current recovery
+    this.wasConnected = false;
     this.started = initiator;
     this.closed = false;
 
@@ -118,6 +131,9 @@ export class Peer {
     try {
       this.makingOffer = true;
       await this.pc.setLocalDescription();
+      // The other side's offer may have rolled ours back meanwhile (we are the polite side): then the local
+      // description is no longer this offer, and sending it would hand the other side a stale description.
+      if (this.pc.signalingState !== 'have-local-offer') return;
       this.send({ description: this.description() });
     } catch {
       // A newer offer or answer took over; negotiation-needed fires again if still needed.
@@ -150,6 +166,7 @@ export class Peer {
         this.adopt();
         await pc.setLocalDescription();
         this.send({ description: this.description() });
+        if (collision) this.reattach();
       }
     } else if (candidate) {
       try {
@@ -160,32 +177,89 @@ export class Peer {
     }
   }
 
+  /**
+   * After yielding in a collision (our offer rolled back for theirs): Chromium (150) then stops sending video on a
+   * transceiver that the other side's offer created, although the sender keeps its track (both sides restarting
+   * ICE at once froze the video that way). Taking the track off and putting it back makes it send again.
+   */
+  reattach() {
+    for (const [slot, { sender }] of this.slots) {
+      const { track } = this.wanted.get(slot);
+      if (!track || sender.track !== track) continue;
+      sender.replaceTrack(null)
+        .then(() => {
+          const wanted = this.wanted.get(slot).track;
+          if (!this.closed && sender.track === null && wanted) return sender.replaceTrack(wanted);
+          return undefined;
+        })
+        .catch(() => {});
+    }
+  }
+
   connectionChanged() {
     if (this.closed) return;
     const state = this.pc.connectionState;
     if (state === 'connected') {
-      this.clearRestart();
-    } else if (state === 'failed' && this.restartTimer === null) {
-      // One ICE restart (it renegotiates); if that does not help either, the peer has failed for good.
-      this.pc.restartIce();
-      this.restartTimer = this.timers.setTimeout(() => {
-        this.restartTimer = null;
-        if (!this.closed && this.pc.connectionState !== 'connected') this.onState('failed');
-      }, RESTART_GRACE_MS);
-      return;
+      this.wasConnected = true;
+      this.stopRecovery();
+    } else if (state === 'disconnected') {
+      if (this.disconnectedTimer === null && this.restarts === 0) {
+        this.disconnectedTimer = this.timers.setTimeout(() => {
+          this.disconnectedTimer = null;
+          if (!this.closed && this.pc.connectionState !== 'connected') this.recover();
+        }, DISCONNECTED_MS);
+      }
+    } else if (state === 'failed') {
+      this.recover();
     }
-    this.onState(state === 'failed' ? 'connecting' : state);
+    if (state === 'connected' || state === 'closed') this.onState(state);
+    else if (this.wasConnected) this.onState('reconnecting');
+    else this.onState(state === 'new' ? state : 'connecting');
   }
 
-  clearRestart() {
-    if (this.restartTimer !== null) this.timers.clearTimeout(this.restartTimer);
-    this.restartTimer = null;
+  /**
+   * Restarts ICE (it renegotiates, with fresh candidates and relay allocations), and again every RETRY_MS while
+   * the connection is not back, at most MAX_RESTARTS times; not connected within RESTART_GRACE_MS of the first
+   * restart, the peer has failed for good. A recovery under way is left to its timers.
+   */
+  recover() {
+    if (this.closed || this.restarts > 0) return;
+    this.clearTimer('disconnectedTimer');
+    this.graceTimer = this.timers.setTimeout(() => {
+      this.graceTimer = null;
+      if (this.closed || this.pc.connectionState === 'connected') return;
+      this.stopRecovery();
+      this.onState('failed');
+    }, RESTART_GRACE_MS);
+    this.restart();
+  }
+
+  restart() {
+    this.restarts += 1;
+    this.pc.restartIce();
+    if (this.restarts >= MAX_RESTARTS) return;
+    this.retryTimer = this.timers.setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.closed && this.pc.connectionState !== 'connected') this.restart();
+    }, RETRY_MS);
+  }
+
+  stopRecovery() {
+    this.clearTimer('disconnectedTimer');
+    this.clearTimer('retryTimer');
+    this.clearTimer('graceTimer');
+    this.restarts = 0;
+  }
+
+  clearTimer(name) {
+    if (this[name] !== null) this.timers.clearTimeout(this[name]);
+    this[name] = null;
   }
 
   close() {
     if (this.closed) return;
     this.closed = true;
-    this.clearRestart();
+    this.stopRecovery();
     const { pc } = this;
     pc.onnegotiationneeded = pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = null;
     pc.close();

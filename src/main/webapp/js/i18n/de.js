@@ -229,6 +229,7 @@ export default {
   'call.status.inProgress': 'Ein Anruf läuft mit {names}.',
   'call.you': 'Du',
   'call.connecting': 'Verbinde…',
+  'call.reconnecting': 'Verbinde neu…',
   'call.micOff': 'Mikrofon aus',
   'call.camOff': 'Kamera aus',
   'call.sharing': 'Teilt den Bildschirm',

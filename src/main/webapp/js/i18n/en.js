@@ -222,6 +222,7 @@ export default {
   'call.status.inProgress': 'A call is in progress with {names}.',
   'call.you': 'You',
   'call.connecting': 'Connecting…',
+  'call.reconnecting': 'Reconnecting…',
   'call.micOff': 'Microphone off',
   'call.camOff': 'Camera off',
   'call.sharing': 'Sharing screen',

@@ -226,6 +226,7 @@ export default {
   'call.status.inProgress': 'Hay una llamada en curso con {names}.',
   'call.you': 'Tú',
   'call.connecting': 'Conectando…',
+  'call.reconnecting': 'Reconectando…',
   'call.micOff': 'Micrófono apagado',
   'call.camOff': 'Cámara apagada',
   'call.sharing': 'Compartiendo pantalla',

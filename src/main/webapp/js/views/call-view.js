@@ -19,9 +19,9 @@ function statusText(m) {
   return m.others.length === 0 ? t('call.status.none') : t('call.status.inProgress', { names: formatList(m.others) });
 }
 
-function mediaStates({ mic, cam, screen }, connected) {
+function mediaStates({ mic, cam, screen }, connected, reconnecting) {
   const states = [];
-  if (!connected) states.push(t('call.connecting'));
+  if (!connected) states.push(t(reconnecting ? 'call.reconnecting' : 'call.connecting'));
   if (!mic) states.push(t('call.micOff'));
   if (!cam) states.push(t('call.camOff'));
   if (screen) states.push(t('call.sharing'));
@@ -116,7 +116,7 @@ export function createCallView({
   }
 
   function renderTile(id, {
-    nick, camera, screen, media, connected, link = null,
+    nick, camera, screen, media, connected, link = null, reconnecting = false,
   }) {
     const entry = tile(id, nick);
     setText(entry.name, nick);
@@ -125,7 +125,7 @@ export function createCallView({
     setSource(entry.camera, camera);
     entry.camera.classList.toggle('off', !media.cam);
     setSource(entry.screen, screen);
-    setText(entry.state, mediaStates(media, connected));
+    setText(entry.state, mediaStates(media, connected, reconnecting));
     setText(entry.link, linkText(link));
     entry.link.hidden = entry.link.textContent === '';
     entry.root.classList.toggle('muted', !media.mic);

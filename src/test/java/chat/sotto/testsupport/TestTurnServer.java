@@ -29,14 +29,13 @@ public final class TestTurnServer implements AutoCloseable {
 
   private static final String CONFIG = "turnserver.conf";
 
-  private final Process process;
   private final int port;
   private final String secret;
   private final Path dir;
   private final Path output;
+  private Process process;
 
-  private TestTurnServer(Process process, int port, String secret, Path dir, Path output) {
-    this.process = process;
+  private TestTurnServer(int port, String secret, Path dir, Path output) {
     this.port = port;
     this.secret = secret;
     this.dir = dir;
@@ -89,16 +88,78 @@ public final class TestTurnServer implements AutoCloseable {
             "pidfile=" + dir.resolve("turnserver.pid")));
     // The secret is in this file (created readable by its owner only), never on the command line.
     Files.write(config, lines, StandardCharsets.UTF_8);
-    Path output = dir.resolve("output.txt");
-    Process p =
-        new ProcessBuilder(List.of("/usr/bin/turnserver", "-c", config.toString()))
+    TestTurnServer server = new TestTurnServer(port, secret, dir, dir.resolve("output.txt"));
+    try {
+      server.launch();
+    } catch (IOException e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  /** Runs coturn on the written configuration (its output appended to the file) and waits until it listens. */
+  private synchronized void launch() throws IOException {
+    process =
+        new ProcessBuilder(List.of("/usr/bin/turnserver", "-c", dir.resolve(CONFIG).toString()))
             .directory(dir.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(output.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
             .start();
-    TestTurnServer server = new TestTurnServer(p, port, secret, dir, output);
-    server.awaitListening();
-    return server;
+    try {
+      ExternalProcess.awaitPort(port, 10_000, "turnserver");
+    } catch (IOException e) {
+      halt();
+      throw new IOException(e.getMessage() + ": " + output(), e);
+    }
+  }
+
+  /** Stops the coturn process (its allocations die with it), leaving its folder as it is. */
+  private synchronized void halt() {
+    if (process == null) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    process = null;
+  }
+
+  /**
+   * Stops coturn until the returned outage ends: every relayed path through it breaks. Ending the outage starts
+   * coturn again on the same port, with the same secret and configuration; closing it does too, so a test that
+   * takes it in try-with-resources leaves the relay up for the tests after it whatever happens.
+   */
+  public Outage outage() throws IOException {
+    halt();
+    ExternalProcess.awaitPortClosed(port, 10_000);
+    return new Outage();
+  }
+
+  /** A time without the relay; {@link #end()} (or {@link #close()}) brings it back. */
+  public final class Outage implements AutoCloseable {
+    private boolean ended;
+
+    private Outage() {}
+
+    /** Starts coturn again and waits until it listens on its port (once; later calls do nothing). */
+    public void end() throws IOException {
+      if (!ended) {
+        ended = true;
+        launch();
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      end();
+    }
   }
 
   private static String key(String line) {
@@ -147,14 +208,7 @@ public final class TestTurnServer implements AutoCloseable {
   /** Stops coturn and deletes its folder (the secret is in it). */
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    halt();
     List<Path> all;
     try (Stream<Path> walk = Files.walk(dir)) {
       all = walk.filter(Files::isRegularFile).toList();
@@ -172,15 +226,6 @@ public final class TestTurnServer implements AutoCloseable {
       Files.deleteIfExists(dir);
     } catch (IOException e) {
       // not empty or gone already
-    }
-  }
-
-  private void awaitListening() throws IOException {
-    try {
-      ExternalProcess.awaitPort(port, 10_000, "turnserver");
-    } catch (IOException e) {
-      close();
-      throw new IOException(e.getMessage() + ": " + output(), e);
     }
   }
 

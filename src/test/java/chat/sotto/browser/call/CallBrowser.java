@@ -24,8 +24,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * One person in a headless Chromium with fake camera, microphone and screen, driving the page by its controls'
  * accessible names. Before any page script runs, a test-only script (injected through CDP, never part of the
  * product) wraps RTCPeerConnection to keep the page's connections in a list, to count applied remote
- * descriptions and to note the ICE candidates gathered, and notes when buttons are clicked; getStats() is then read
- * from that list.
+ * descriptions, remote offers, offer collisions and local offers, and to note the ICE candidates gathered, and notes
+ * when buttons are clicked; getStats() is then read from that list.
  */
 final class CallBrowser implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(40);
@@ -43,14 +43,20 @@ final class CallBrowser implements AutoCloseable {
             super(...args);
             this.sottoNegotiations = 0;
             peers.push(this);
+            this.addEventListener('signalingstatechange', () => {
+              if (this.signalingState === 'have-local-offer') this.sottoLocalOffers = (this.sottoLocalOffers || 0) + 1;
+            });
             this.addEventListener('icecandidate', (e) => {
               if (e.candidate && e.candidate.candidate) candidates.push(e.candidate.candidate);
             });
           }
           setRemoteDescription(...args) {
             this.sottoNegotiations += 1;
-            if (args[0] && args[0].type === 'offer' && this.signalingState === 'have-local-offer') {
-              this.sottoCollisions = (this.sottoCollisions || 0) + 1;
+            if (args[0] && args[0].type === 'offer') {
+              this.sottoRemoteOffers = (this.sottoRemoteOffers || 0) + 1;
+              if (this.signalingState === 'have-local-offer') {
+                this.sottoCollisions = (this.sottoCollisions || 0) + 1;
+              }
             }
             return super.setRemoteDescription(...args);
           }
@@ -61,6 +67,55 @@ final class CallBrowser implements AutoCloseable {
           const button = event.target.closest && event.target.closest('button');
           if (button) clicks.push({ name: button.textContent.trim(), at: performance.now() });
         }, true);
+      })();
+      """;
+
+  /**
+   * Test-only (never part of the product): wraps WebSocket so that, while {@code window.sottoHold.until} (a
+   * Date.now() time) is ahead, incoming messages carrying a {@code signal} frame are held back and then delivered,
+   * in order, when that time comes; messages arriving behind held ones wait too, so the page sees everything in the
+   * order the server sent it, only later.
+   */
+  static final String HOLD_SIGNALS =
+      """
+      (() => {
+        const Native = window.WebSocket;
+        if (!Native || window.sottoHold) return;
+        const hold = { until: 0, held: 0 };
+        Object.defineProperty(window, 'sottoHold', { value: hold });
+        const queue = [];
+        let timer = null;
+        const flush = () => {
+          timer = null;
+          const wait = hold.until - Date.now();
+          if (wait > 0) {
+            timer = setTimeout(flush, wait);
+            return;
+          }
+          while (queue.length) {
+            const [handler, socket, event] = queue.shift();
+            handler.call(socket, event);
+          }
+        };
+        class Holding extends Native {
+          get onmessage() {
+            return super.onmessage;
+          }
+          set onmessage(handler) {
+            const socket = this;
+            super.onmessage = handler && ((event) => {
+              const signal = typeof event.data === 'string' && event.data.includes('"t":"signal"');
+              if (queue.length > 0 || (signal && Date.now() < hold.until)) {
+                if (signal) hold.held += 1;
+                queue.push([handler, socket, event]);
+                if (timer === null) timer = setTimeout(flush, Math.max(0, hold.until - Date.now()));
+              } else {
+                handler.call(socket, event);
+              }
+            });
+          }
+        }
+        window.WebSocket = Holding;
       })();
       """;
 
@@ -310,6 +365,35 @@ final class CallBrowser implements AutoCloseable {
   long offerCollisions() {
     return ((Number) script(
         "return window.sottoTest.peers.reduce((n, pc) => n + (pc.sottoCollisions || 0), 0);")).longValue();
+  }
+
+  /** Remote offers this page's connections applied (an offer it ignored in a collision is not among them). */
+  long remoteOffersApplied() {
+    return ((Number) script(
+        "return window.sottoTest.peers.reduce((n, pc) => n + (pc.sottoRemoteOffers || 0), 0);")).longValue();
+  }
+
+  /** Offers this page's connections made (set as local description). */
+  long localOffers() {
+    return ((Number) script(
+        "return window.sottoTest.peers.reduce((n, pc) => n + (pc.sottoLocalOffers || 0), 0);")).longValue();
+  }
+
+  /** Restarts ICE on every open connection of the page at the page time {@code atEpochMs} (Date.now()). */
+  void restartIceAt(long atEpochMs) {
+    script("const at = arguments[0]; setTimeout(() => window.sottoTest.peers"
+        + ".filter((pc) => pc.connectionState !== 'closed').forEach((pc) => pc.restartIce()),"
+        + " Math.max(0, at - Date.now()));", atEpochMs);
+  }
+
+  /** With {@link #HOLD_SIGNALS} injected: holds incoming signals until the page time {@code untilEpochMs}. */
+  void holdIncomingSignalsUntil(long untilEpochMs) {
+    script("window.sottoHold.until = arguments[0];", untilEpochMs);
+  }
+
+  /** Signal-carrying messages held back so far (with {@link #HOLD_SIGNALS} injected). */
+  long heldSignals() {
+    return ((Number) script("return window.sottoHold.held;")).longValue();
   }
 
   /** Every ICE candidate line the page's connections gathered (and so handed to the page to signal). */
