@@ -148,7 +148,7 @@ final class BenchOptions {
     serverName = f.getOrDefault("server-name", "sotto-bench");
     String floorFlag = f.getOrDefault("floor", "false");
     floor = !floorFlag.equals("false");
-    floorPath = floorFlag.equals("async") ? "ws-async" : "ws";
+    floorPath = floorFlag.equals("async") ? "ws-async" : floorFlag.equals("future") ? "ws-future" : "ws";
     cleanup = !floor && Boolean.parseBoolean(f.getOrDefault("cleanup", "true"));
     jsonOut = f.get("json-out");
     flooders = integer(f, "flooders", 50, 1, 10_000);
