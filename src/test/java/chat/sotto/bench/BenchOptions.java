@@ -49,7 +49,8 @@ final class BenchOptions {
         --server-name S       Liberty server name for --server-pid auto (default sotto-bench)
         --cleanup true|false  close the rooms afterwards (default true)
         --json-out FILE       also append the JSON result line to FILE
-        --floor true|async|future|false  throughput/bigroom/idle against Liberty's bare broadcast endpoint (floor.war, bench
+        --floor true|async|future|false
+                              throughput/bigroom/idle against Liberty's bare broadcast endpoint (floor.war, bench
                               profile) instead of Sotto: no REST, no storage, no acks; true: synchronous sends,
                               async: one asynchronous send in flight per socket and a queue; future: the same
                               without a completion handler (default false)
