@@ -7,7 +7,6 @@ import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.util.ArrayDeque;
-import java.util.List;
 
 /**
  * The floor with Sotto's sending pattern (benchmarks only, see {@link FloorEndpoint}): each socket has at most one
@@ -20,16 +19,7 @@ public class AsyncFloorEndpoint {
 
   @OnMessage(maxMessageSize = 65_536)
   public void text(Session socket, String text) {
-    List<Session> room = FloorEndpoint.room(socket);
-    if (room == null) {
-      FloorEndpoint.join(socket, text, AsyncFloorEndpoint::send);
-      return;
-    }
-    for (Session other : room) {
-      if (other != socket) {
-        send(other, text);
-      }
-    }
+    FloorEndpoint.relay(socket, text, AsyncFloorEndpoint::send);
   }
 
   @OnClose

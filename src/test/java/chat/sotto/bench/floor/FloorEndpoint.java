@@ -26,14 +26,19 @@ public class FloorEndpoint {
 
   @OnMessage(maxMessageSize = 65_536)
   public void text(Session socket, String text) {
-    String room = (String) socket.getUserProperties().get(ROOM);
+    relay(socket, text, this::send);
+  }
+
+  /** A socket's first message joins it to the room its token names; every later one goes to the room's others. */
+  static void relay(Session socket, String text, Sender sender) {
+    List<Session> room = room(socket);
     if (room == null) {
-      join(socket, text, this::send);
+      join(socket, text, sender);
       return;
     }
-    for (Session other : ROOMS.getOrDefault(room, List.of())) {
+    for (Session other : room) {
       if (other != socket) {
-        send(other, text);
+        sender.send(other, text);
       }
     }
   }

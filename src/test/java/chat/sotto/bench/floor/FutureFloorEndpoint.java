@@ -5,7 +5,6 @@ import jakarta.websocket.OnMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -44,16 +43,7 @@ public class FutureFloorEndpoint {
 
   @OnMessage(maxMessageSize = 65_536)
   public void text(Session socket, String text) {
-    List<Session> room = FloorEndpoint.room(socket);
-    if (room == null) {
-      FloorEndpoint.join(socket, text, FutureFloorEndpoint::send);
-      return;
-    }
-    for (Session other : room) {
-      if (other != socket) {
-        send(other, text);
-      }
-    }
+    FloorEndpoint.relay(socket, text, FutureFloorEndpoint::send);
   }
 
   @OnClose
