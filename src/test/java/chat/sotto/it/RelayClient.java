@@ -99,8 +99,21 @@ public final class RelayClient implements WebSocket.Listener, AutoCloseable {
     return welcome;
   }
 
+  /**
+   * Sends one text message. A send that fails means the connection is gone: it then counts as closed abnormally
+   * (1006), since the JDK client does not always tell its listener when the server ended the connection while it was
+   * writing (seen under load: the write fails with "closed output", and no onClose or onError ever comes).
+   */
   public void send(String text) {
-    socket.sendText(text, true).join();
+    try {
+      socket.sendText(text, true).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (error == null) {
+        error = e.getCause();
+      }
+      closeCode.complete(1006);
+      throw e;
+    }
   }
 
   /** Sends a chat envelope with random IV and ciphertext of {@code bytes} bytes. */
