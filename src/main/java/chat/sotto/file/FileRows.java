@@ -31,11 +31,16 @@ final class FileRows {
   private static final String READ_CHUNK =
       "SELECT c.data FROM files f JOIN file_chunks c ON c.file_id = f.id"
           + " WHERE f.id = ? AND f.room_id = ? AND f.complete = TRUE AND c.chunk_index = ?";
-  // The file's row first: a chunk upload in flight holds it, so the chunks are deleted only after its chunk committed.
+  // A file's row goes first, on its own: a chunk upload in flight holds it, so once its deletion committed no chunk of
+  // the file can be added, and the chunks follow in transactions of a few chunks each (#dropChunks).
   private static final String DELETE_FILE = "DELETE FROM files WHERE id = ?";
-  private static final String DELETE_CHUNKS = "DELETE FROM file_chunks WHERE file_id = ?";
   private static final String PURGE_FILES = "DELETE FROM files WHERE room_id = ?";
-  private static final String PURGE_CHUNKS = "DELETE FROM file_chunks WHERE room_id = ?";
+  private static final String FIRST_CHUNKS =
+      "SELECT chunk_index FROM file_chunks WHERE file_id = ? ORDER BY chunk_index";
+  private static final String DROP_CHUNKS = "DELETE FROM file_chunks WHERE file_id = ? AND chunk_index <= ?";
+  private static final String CHUNKED_FILES_OF_ROOM = "SELECT DISTINCT file_id FROM file_chunks WHERE room_id = ?";
+  private static final String ORPHANED_CHUNKS =
+      "SELECT DISTINCT file_id FROM file_chunks c WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.id = c.file_id)";
   private static final String ABANDONED =
       "SELECT id, room_id FROM files WHERE complete = FALSE AND created_at <= ? ORDER BY created_at";
 
@@ -135,26 +140,72 @@ final class FileRows {
     }
   }
 
-  /** Deletes a file and its chunks (the caller holds the room's row and keeps its byte count). */
+  /**
+   * Deletes a file's row (the caller holds the room's row and keeps its byte count). Its chunks stay until
+   * {@link #dropChunks} takes them, after this transaction committed: a chunk of 1 MiB deleted is a 1 MiB old value
+   * in the transaction's undo log, and H2's file store writes a commit's pages from one buffer.
+   */
   static void delete(Connection c, FileId id) throws SQLException {
-    try (PreparedStatement file = c.prepareStatement(DELETE_FILE);
-        PreparedStatement chunks = c.prepareStatement(DELETE_CHUNKS)) {
+    try (PreparedStatement file = c.prepareStatement(DELETE_FILE)) {
       file.setString(1, id.value());
       file.executeUpdate();
-      chunks.setString(1, id.value());
-      chunks.executeUpdate();
     }
   }
 
-  /** Deletes every file and chunk of a room (which is being deleted). */
+  /** Deletes the rows of a room's files (the room is being deleted); their chunks are dropped after the commit. */
   static void purge(Connection c, RoomId room) throws SQLException {
-    try (PreparedStatement files = c.prepareStatement(PURGE_FILES);
-        PreparedStatement chunks = c.prepareStatement(PURGE_CHUNKS)) {
+    try (PreparedStatement files = c.prepareStatement(PURGE_FILES)) {
       files.setString(1, room.value());
       files.executeUpdate();
-      chunks.setString(1, room.value());
-      chunks.executeUpdate();
     }
+  }
+
+  /** Deletes up to {@code max} chunks of a file, the lowest first; returns how many went (0: none was left). */
+  static int dropChunks(Connection c, FileId id, int max) throws SQLException {
+    int last = -1;
+    try (PreparedStatement s = c.prepareStatement(FIRST_CHUNKS)) {
+      s.setString(1, id.value());
+      s.setMaxRows(max);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          last = rs.getInt(1);
+        }
+      }
+    }
+    if (last < 0) {
+      return 0;
+    }
+    try (PreparedStatement s = c.prepareStatement(DROP_CHUNKS)) {
+      s.setString(1, id.value());
+      s.setInt(2, last);
+      return s.executeUpdate();
+    }
+  }
+
+  /** The files of a room that still have chunks (the room's deletion committed and left them to drop). */
+  static List<FileId> chunkedFiles(Connection c, RoomId room) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(CHUNKED_FILES_OF_ROOM)) {
+      s.setString(1, room.value());
+      return fileIds(s, Integer.MAX_VALUE);
+    }
+  }
+
+  /** Up to {@code max} files whose row is gone while chunks of them are left (a node stopped while it dropped them). */
+  static List<FileId> orphaned(Connection c, int max) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(ORPHANED_CHUNKS)) {
+      return fileIds(s, max);
+    }
+  }
+
+  private static List<FileId> fileIds(PreparedStatement s, int max) throws SQLException {
+    s.setMaxRows(max);
+    List<FileId> ids = new ArrayList<>();
+    try (ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        ids.add(new FileId(rs.getString(1)));
+      }
+    }
+    return ids;
   }
 
   /** Up to {@code max} incomplete files begun at or before {@code before}, oldest first. */

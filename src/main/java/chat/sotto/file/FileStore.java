@@ -8,6 +8,7 @@ import chat.sotto.limits.DeploymentUsage;
 import chat.sotto.limits.RateLimiter;
 import chat.sotto.metrics.RelayMetrics;
 import chat.sotto.room.RoomDeleting;
+import chat.sotto.room.RoomDeletionCommitted;
 import chat.sotto.room.RoomId;
 import chat.sotto.session.Participant;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,7 +29,10 @@ import java.util.logging.Logger;
  * Files of rooms: begins uploads (within the rates, the room's file cap and the deployment's byte cap), stores and
  * serves chunks, deletes files. Each call is one transaction on the persistence context's connection, so that the
  * rate buckets it takes and the rows it writes commit together; the SQL is {@link FileRows}. A room's files go in the
- * transaction that deletes the room ({@link #purge}).
+ * transaction that deletes the room ({@link #purge}). Chunks are never deleted in the transaction that deletes their
+ * file: they follow it, after its commit, a few at a time ({@link #dropChunks}), so that no transaction carries more than
+ * a few MiB of deleted data (H2's file store wrote a room's 100 MiB of deleted chunks as one 120 MB buffer, and a node
+ * with a 1 GiB heap lost its database to that).
  */
 @ApplicationScoped
 public class FileStore {
@@ -36,6 +40,12 @@ public class FileStore {
 
   /** Abandoned uploads deleted per housekeeping run at most; the next run takes the rest. */
   static final int ABANDONED_PER_SWEEP = 500;
+
+  /** Chunks deleted per transaction: at most 4 MiB of deleted data in one commit. */
+  static final int CHUNKS_PER_TRANSACTION = 4;
+
+  /** Files whose chunks were left behind, dropped per orphan sweep at most. */
+  static final int ORPHANS_PER_SWEEP = 100;
 
   @PersistenceContext(unitName = "sotto")
   EntityManager em;
@@ -54,28 +64,31 @@ public class FileStore {
    */
   public FileId create(Participant uploader, FileShape shape) {
     settings.admit(shape);
+    List<FileId> trimmed = new ArrayList<>();
+    FileId created = tx.required(() -> sql(c -> begin(c, uploader, shape, trimmed)));
+    trimmed.forEach(this::dropChunks);
+    return created;
+  }
+
+  // The transaction of create: the files it trimmed are added to {@code trimmed}, for their chunks to go after it.
+  private FileId begin(Connection c, Participant uploader, FileShape shape, List<FileId> trimmed) throws SQLException {
     RoomId room = uploader.roomId();
-    return tx.required(
-        () ->
-            sql(
-                c -> {
-                  long now = clock.millis();
-                  // Buckets before the room's row: the lock order of the message writer too.
-                  limiter.acquire(BucketKey.sessionFiles(uploader.id()), settings.perSession(), now);
-                  limiter.acquire(BucketKey.roomFiles(room), settings.perRoom(), now);
-                  long held = FileRows.lockRoom(c, room);
-                  if (held < 0) {
-                    throw new Refusal(Reason.ROOM_NOT_FOUND);
-                  }
-                  long kept = held <= settings.roomBytes() - shape.bytes() ? held : trim(c, room, held, shape, now);
-                  if (!usage.reserve(shape.bytes())) {
-                    throw new Refusal(Reason.SERVER_FULL);
-                  }
-                  FileId id = FileId.random();
-                  FileRows.insert(c, id, room, uploader.id(), shape, now);
-                  FileRows.setRoomBytes(c, room, kept + shape.bytes());
-                  return id;
-                }));
+    long now = clock.millis();
+    // Buckets before the room's row: the lock order of the message writer too.
+    limiter.acquire(BucketKey.sessionFiles(uploader.id()), settings.perSession(), now);
+    limiter.acquire(BucketKey.roomFiles(room), settings.perRoom(), now);
+    long held = FileRows.lockRoom(c, room);
+    if (held < 0) {
+      throw new Refusal(Reason.ROOM_NOT_FOUND);
+    }
+    long kept = held <= settings.roomBytes() - shape.bytes() ? held : trim(c, room, held, shape, now, trimmed);
+    if (!usage.reserve(shape.bytes())) {
+      throw new Refusal(Reason.SERVER_FULL);
+    }
+    FileId id = FileId.random();
+    FileRows.insert(c, id, room, uploader.id(), shape, now);
+    FileRows.setRoomBytes(c, room, kept + shape.bytes());
+    return id;
   }
 
   /**
@@ -137,6 +150,7 @@ public class FileStore {
                   FileRows.setRoomBytes(c, who.roomId(), held - file.shape().bytes());
                   return null;
                 }));
+    dropChunks(id);
   }
 
   /**
@@ -149,7 +163,10 @@ public class FileStore {
     int deleted = 0;
     for (FileRows.Ref ref : abandoned) {
       try {
-        deleted += tx.required(() -> sql(c -> deleteIfAbandoned(c, ref, before))) ? 1 : 0;
+        if (tx.required(() -> sql(c -> deleteIfAbandoned(c, ref, before)))) {
+          deleted++;
+          dropChunks(ref.id());
+        }
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "could not delete an abandoned upload: {0}", e.getClass().getName());
       }
@@ -165,12 +182,45 @@ public class FileStore {
         });
   }
 
+  /** The chunks of a deleted room's files, once its deletion committed. */
+  void dropChunks(@Observes RoomDeletionCommitted event) {
+    try {
+      tx.required(() -> sql(c -> FileRows.chunkedFiles(c, event.roomId()))).forEach(this::dropChunks);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "chunks of a deleted room left to the orphan sweep: {0}", e.getClass().getName());
+    }
+  }
+
+  /**
+   * Drops chunks whose file is gone but which were left behind (a node stopped, or the database failed, while it
+   * dropped them): the housekeeper's safety net, bounded per run. Returns the files whose chunks went.
+   */
+  public int dropOrphanedChunks() {
+    List<FileId> orphaned = tx.required(() -> sql(c -> FileRows.orphaned(c, ORPHANS_PER_SWEEP)));
+    orphaned.forEach(this::dropChunks);
+    return orphaned.size();
+  }
+
+  /**
+   * Drops every chunk of a file whose row is gone (its deletion committed), {@link #CHUNKS_PER_TRANSACTION} per
+   * transaction. A failure leaves the rest to the orphan sweep: the file no longer exists for anyone.
+   */
+  void dropChunks(FileId id) {
+    try {
+      while (tx.required(() -> sql(c -> FileRows.dropChunks(c, id, CHUNKS_PER_TRANSACTION))) > 0) {
+        // the next few
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "chunks of a deleted file left to the orphan sweep: {0}", e.getClass().getName());
+    }
+  }
+
   // Deletes the room's oldest complete files until the new one fits; returns the bytes the room's files keep.
-  private long trim(Connection c, RoomId room, long held, FileShape shape, long now) throws SQLException {
+  private long trim(Connection c, RoomId room, long held, FileShape shape, long now, List<FileId> going)
+      throws SQLException {
     long cap = settings.roomBytes();
     long kept = held;
     long firstExpiry = Long.MAX_VALUE;
-    List<FileId> going = new ArrayList<>();
     for (StoredFile file : FileRows.ofRoom(c, room)) {
       if (kept + shape.bytes() <= cap) {
         break;

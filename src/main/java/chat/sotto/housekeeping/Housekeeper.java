@@ -77,6 +77,7 @@ public class Housekeeper {
     if (++sweeps % ORPHAN_SWEEP_EVERY == 0) {
       try {
         rooms.deleteOrphans();
+        files.dropOrphanedChunks();
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "could not delete orphaned rows: {0}", e.getClass().getName());
       }

@@ -34,8 +34,6 @@ public class RoomService {
           "DELETE FROM messages WHERE NOT EXISTS (SELECT 1 FROM rooms r WHERE r.id = messages.room_id)",
           "DELETE FROM sessions WHERE NOT EXISTS (SELECT 1 FROM rooms r WHERE r.id = sessions.room_id)",
           "DELETE FROM files WHERE NOT EXISTS (SELECT 1 FROM rooms r WHERE r.id = files.room_id)",
-          // after the files: a chunk goes with its file, whether its room is gone or only the file
-          "DELETE FROM file_chunks WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.id = file_chunks.file_id)",
           "DELETE FROM rate_buckets WHERE room_id IS NOT NULL"
               + " AND NOT EXISTS (SELECT 1 FROM rooms r WHERE r.id = rate_buckets.room_id)");
 
@@ -51,6 +49,7 @@ public class RoomService {
   @Inject Clock clock;
   @Inject Event<RoomDeleting> deleting;
   @Inject Event<RoomDeleted> deleted;
+  @Inject Event<RoomDeletionCommitted> committed;
   @Inject Event<MemberLeft> left;
 
   /** Creates a room whose owner is the returned session. */
@@ -109,7 +108,7 @@ public class RoomService {
       throw new Refusal(Reason.NOT_OWNER);
     }
     tx.required(() -> delete(id));
-    forgetBuckets(id);
+    afterDeletion(id);
   }
 
   /**
@@ -127,7 +126,7 @@ public class RoomService {
           left.fire(new MemberLeft(who.roomId(), who.id()));
         });
     if (who.owner()) {
-      forgetBuckets(who.roomId());
+      afterDeletion(who.roomId());
     }
   }
 
@@ -190,7 +189,7 @@ public class RoomService {
               return true;
             });
     if (deletedNow) {
-      forgetBuckets(roomId);
+      afterDeletion(roomId);
     }
     return deletedNow;
   }
@@ -240,6 +239,12 @@ public class RoomService {
     em.remove(room);
     em.flush();
     deleted.fire(new RoomDeleted(roomId));
+  }
+
+  /** After the room's deletion committed: what it left to later transactions goes now. */
+  private void afterDeletion(RoomId roomId) {
+    forgetBuckets(roomId);
+    committed.fire(new RoomDeletionCommitted(roomId));
   }
 
   /**

@@ -69,31 +69,47 @@ class FileRowsTest {
   }
 
   @Test
-  void deletingAFileTakesItsChunksAndNothingElse() throws SQLException {
+  void deletingAFileTakesItsRowAtOnceAndItsChunksAFewPerCallAfterwards() throws SQLException {
     FileId gone = FileId.random();
     FileId kept = FileId.random();
+    FileShape tenChunks = new FileShape(10, 10 * 500);
     for (FileId id : List.of(gone, kept)) {
-      FileRows.insert(c, id, ROOM_A, ALICE, TWO_CHUNKS, 5);
-      FileRows.addChunk(c, FileRows.lock(c, ROOM_A, id), new ChunkIndex(0), bytes(500, 3), false);
+      FileRows.insert(c, id, ROOM_A, ALICE, tenChunks, 5);
+      for (int i = 0; i < 10; i++) {
+        FileRows.addChunk(c, FileRows.lock(c, ROOM_A, id), new ChunkIndex(i), bytes(500, i), i == 9);
+      }
     }
     FileRows.delete(c, gone);
     assertNull(FileRows.find(c, ROOM_A, gone));
-    assertEquals(0, count("SELECT COUNT(*) FROM file_chunks WHERE file_id = ?", gone.value()));
-    assertEquals(1, count("SELECT COUNT(*) FROM file_chunks WHERE file_id = ?", kept.value()));
+    assertNull(FileRows.chunk(c, ROOM_A, gone, new ChunkIndex(0)), "a chunk left to drop is served to no one");
+    assertEquals(List.of(gone), FileRows.orphaned(c, 10));
+
+    assertEquals(4, FileRows.dropChunks(c, gone, 4));
+    assertEquals(6, count("SELECT COUNT(*) FROM file_chunks WHERE file_id = ?", gone.value()));
+    assertEquals(4, FileRows.dropChunks(c, gone, 4));
+    assertEquals(2, FileRows.dropChunks(c, gone, 4));
+    assertEquals(0, FileRows.dropChunks(c, gone, 4));
+    assertEquals(List.of(), FileRows.orphaned(c, 10));
+    assertEquals(10, count("SELECT COUNT(*) FROM file_chunks WHERE file_id = ?", kept.value()));
   }
 
   @Test
-  void purgingARoomLeavesNoRowOfItsFilesAndKeepsOtherRooms() throws SQLException {
+  void purgingARoomLeavesNoFileRowAndNamesTheFilesWhoseChunksAreToDrop() throws SQLException {
+    FileId ofB = null;
     for (RoomId room : List.of(ROOM_A, ROOM_B)) {
       FileId id = FileId.random();
+      ofB = id;
       FileRows.insert(c, id, room, ALICE, TWO_CHUNKS, 5);
       FileRows.addChunk(c, FileRows.lock(c, room, id), new ChunkIndex(1), bytes(16, 4), false);
     }
     FileRows.purge(c, ROOM_A);
     assertEquals(0, count("SELECT COUNT(*) FROM files WHERE room_id = ?", ROOM_A.value()));
+    List<FileId> left = FileRows.chunkedFiles(c, ROOM_A);
+    assertEquals(1, left.size());
+    assertEquals(1, FileRows.dropChunks(c, left.get(0), 4));
     assertEquals(0, count("SELECT COUNT(*) FROM file_chunks WHERE room_id = ?", ROOM_A.value()));
     assertEquals(1, count("SELECT COUNT(*) FROM files WHERE room_id = ?", ROOM_B.value()));
-    assertEquals(1, count("SELECT COUNT(*) FROM file_chunks WHERE room_id = ?", ROOM_B.value()));
+    assertEquals(List.of(ofB), FileRows.chunkedFiles(c, ROOM_B));
   }
 
   @Test
