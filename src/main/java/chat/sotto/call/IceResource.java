@@ -1,11 +1,11 @@
 package chat.sotto.call;
 
+import chat.sotto.common.JsonBuilders;
 import chat.sotto.session.Participant;
 import chat.sotto.session.SessionStore;
 import chat.sotto.session.SessionToken;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
@@ -36,17 +36,17 @@ public class IceResource {
     Participant who = sessions.authenticate(SessionToken.fromAuthorization(authorization));
     who.requireAdmitted();
     requests.admit(who.id());
-    JsonArrayBuilder servers = Json.createArrayBuilder();
+    JsonArrayBuilder servers = JsonBuilders.array();
     List<String> stun = settings.stunUrls();
     if (!stun.isEmpty()) {
-      servers.add(Json.createObjectBuilder().add("urls", array(stun)));
+      servers.add(JsonBuilders.object().add("urls", array(stun)));
     }
     boolean relay = settings.turnConfigured();
-    JsonObjectBuilder body = Json.createObjectBuilder();
+    JsonObjectBuilder body = JsonBuilders.object();
     if (relay) {
       TurnCredentials c = TurnCredentials.issue(settings.secret(), clock.millis() / 1000, settings.ttlSeconds());
       servers.add(
-          Json.createObjectBuilder()
+          JsonBuilders.object()
               .add("urls", array(settings.turnUrls()))
               .add("username", c.username())
               .add("credential", c.credential()));
@@ -61,7 +61,7 @@ public class IceResource {
   }
 
   private static JsonArrayBuilder array(List<String> values) {
-    JsonArrayBuilder a = Json.createArrayBuilder();
+    JsonArrayBuilder a = JsonBuilders.array();
     values.forEach(a::add);
     return a;
   }

@@ -1,5 +1,6 @@
 package chat.sotto.file;
 
+import chat.sotto.common.JsonBuilders;
 import chat.sotto.common.Reason;
 import chat.sotto.common.Refusal;
 import chat.sotto.room.RoomId;
@@ -8,7 +9,6 @@ import chat.sotto.session.SessionStore;
 import chat.sotto.session.SessionToken;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -52,7 +52,7 @@ public class FileResource {
     FileShape shape = FileShape.parse(body);
     FileId id = files.create(member(authorization, room), shape);
     String json =
-        Json.createObjectBuilder()
+        JsonBuilders.object()
             .add("fileId", id.value())
             .add("chunkBytes", FileShape.MAX_CHUNK_BYTES)
             .build()

@@ -1,6 +1,6 @@
 package chat.sotto.room;
 
-import jakarta.json.Json;
+import chat.sotto.common.JsonBuilders;
 
 /**
  * Who may come into a room: {@code locked} lets no one join, {@code knock} makes newcomers wait for the owner, and
@@ -15,7 +15,7 @@ public record RoomAccess(boolean locked, boolean knock, boolean sealed) {
 
   /** The REST body: {@code {"locked":..,"knock":..,"sealed":..}}. */
   public String json() {
-    return Json.createObjectBuilder()
+    return JsonBuilders.object()
         .add("locked", locked)
         .add("knock", knock)
         .add("sealed", sealed)

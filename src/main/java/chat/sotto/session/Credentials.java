@@ -1,12 +1,12 @@
 package chat.sotto.session;
 
-import jakarta.json.Json;
+import chat.sotto.common.JsonBuilders;
 
 /** What a client receives once, when its session is issued; {@code admitted} is false while it must knock. */
 public record Credentials(String sessionId, String token, boolean owner, boolean admitted) {
   /** The response body: {@code {"sessionId":..,"token":..,"owner":..,"admitted":..}}. */
   public String json() {
-    return Json.createObjectBuilder()
+    return JsonBuilders.object()
         .add("sessionId", sessionId)
         .add("token", token)
         .add("owner", owner)

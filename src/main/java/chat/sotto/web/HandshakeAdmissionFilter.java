@@ -36,6 +36,6 @@ public class HandshakeAdmissionFilter extends HttpFilter {
       JsonError.write(response, Reason.RATE_LIMITED);
       return;
     }
-    chain.doFilter(request, response);
+    chain.doFilter(new SessionlessRequest(request), response);
   }
 }

@@ -26,6 +26,7 @@ final class RawWebSocket implements AutoCloseable {
   private static final AtomicInteger CLIENTS = new AtomicInteger();
   private final OutputStream out;
   private final DataInputStream in;
+  private String responseHead = "";
 
   private RawWebSocket(Socket socket) throws IOException {
     this.socket = socket;
@@ -99,10 +100,39 @@ final class RawWebSocket implements AutoCloseable {
       }
       head.write(b);
     }
-    String status = head.toString(StandardCharsets.US_ASCII).lines().findFirst().orElse("");
+    responseHead = head.toString(StandardCharsets.US_ASCII);
+    String status = responseHead.lines().findFirst().orElse("");
     if (!status.contains(" 101 ")) {
       throw new IOException("handshake refused: " + status);
     }
+  }
+
+  /** The server's answer to the upgrade: status line and headers. */
+  String responseHead() {
+    return responseHead;
+  }
+
+  /** The next text frame from the server within {@code timeout}, skipping any other frame. */
+  String readText(Duration timeout) throws IOException {
+    socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+    for (; ; ) {
+      int b0 = in.readUnsignedByte();
+      byte[] payload = readPayload();
+      if ((b0 & 0x0f) == 0x1) {
+        return new String(payload, StandardCharsets.UTF_8);
+      }
+    }
+  }
+
+  private byte[] readPayload() throws IOException {
+    int b1 = in.readUnsignedByte();
+    long length = b1 & 0x7f;
+    if (length == 126) {
+      length = in.readUnsignedShort();
+    } else if (length == 127) {
+      length = in.readLong();
+    }
+    return in.readNBytes((int) length);
   }
 
   void sendText(String text) throws IOException {
@@ -168,14 +198,7 @@ final class RawWebSocket implements AutoCloseable {
       if (b0 < 0) {
         return 1006;
       }
-      int b1 = in.readUnsignedByte();
-      long length = b1 & 0x7f;
-      if (length == 126) {
-        length = in.readUnsignedShort();
-      } else if (length == 127) {
-        length = in.readLong();
-      }
-      byte[] payload = in.readNBytes((int) length);
+      byte[] payload = readPayload();
       if ((b0 & 0x0f) == 0x8) {
         return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
       }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -45,6 +46,22 @@ class RelayIT {
       assertEquals(owner.sessionId(), atB.getString("from"));
       assertTrue(sent.contains(atB.getString("ct")), "the ciphertext is relayed unchanged");
       assertEquals(1, Database.count("SELECT COUNT(*) FROM messages WHERE room_id = ?", room));
+    }
+  }
+
+  @Test
+  void theUpgradeSetsNoCookieAndTheRelayWorksWithoutAnHttpSession() throws Exception {
+    String room = Api.newRoomId();
+    Api.Session owner = Api.owner(room);
+    try (RawWebSocket ws = RawWebSocket.authenticated(SottoWar.BASE, owner.token(), 0, 65_536)) {
+      String head = ws.responseHead().toLowerCase(Locale.ROOT);
+      assertTrue(head.startsWith("http/1.1 101"), head);
+      assertFalse(head.contains("set-cookie"), "the upgrade sets no cookie (no HTTP session): " + head);
+      boolean welcomed = false;
+      for (int i = 0; i < 10 && !welcomed; i++) {
+        welcomed = ws.readText(Duration.ofSeconds(10)).contains("\"t\":\"welcome\"");
+      }
+      assertTrue(welcomed, "the session is authenticated and welcomed");
     }
   }
 
