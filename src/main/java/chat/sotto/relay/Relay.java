@@ -314,12 +314,15 @@ public class Relay {
       waitForOwner(m);
       return;
     }
+    long latest;
+    int dropsBeforeWelcome = m.heldDrops();
     try {
       // Read after the member is local (a message stored from now on reaches it live), in one transaction.
+      long[] seqs = new long[1];
       String welcome =
           tx.required(
               () -> {
-                long latest = rooms.latestSeq(p.roomId());
+                seqs[0] = rooms.latestSeq(p.roomId());
                 long oldest = messages.oldestSeq(p.roomId());
                 List<Participant> members = sessions.inRoom(p.roomId());
                 return Frames.welcome(
@@ -327,10 +330,11 @@ public class Relay {
                     a.maxCounter(),
                     a.room().ownerSessionId(),
                     a.room().access(),
-                    latest,
-                    oldest == 0 ? latest + 1 : oldest,
+                    seqs[0],
+                    oldest == 0 ? seqs[0] + 1 : oldest,
                     members);
               });
+      latest = seqs[0];
       m.send(welcome);
       // Presence first (the cluster's online set now holds this session), then the owner's grace clock stops.
       presence.changed(p.roomId());
@@ -341,6 +345,11 @@ public class Relay {
       local.remove(m);
       LOG.log(Level.WARNING, "could not resume a connection: {0}", e.getClass().getName());
       m.closeNow(CloseCode.UNAVAILABLE);
+      return;
+    }
+    // A client that already holds everything the welcome counted (a newcomer to an empty room, a quick reconnect)
+    // has nothing to read: the welcome's read is the replay's, and what came after it is held live.
+    if (m.replayedUpTo() >= latest && m.replayDone(dropsBeforeWelcome)) {
       return;
     }
     replay(m);

@@ -93,9 +93,12 @@ public class RoomService {
             throw new Refusal(Reason.ROOM_FULL);
           }
           limiter.acquire(BucketKey.join(id), settings.joinsPerRoom(), now);
-          limiter.acquire(BucketKey.sessions(), settings.sessionCreation(), now);
           room.touched(now);
-          return sessions.issue(id, false, !room.access().knocks(), now);
+          Credentials member = sessions.issue(id, false, !room.access().knocks(), now);
+          // Last: the deployment-wide bucket's row stays locked until commit, and every join in the deployment waits
+          // for it, so it is held for as short a time as possible.
+          limiter.acquire(BucketKey.sessions(), settings.sessionCreation(), now);
+          return member;
         });
   }
 

@@ -18,6 +18,10 @@ public class SessionStore {
   @PersistenceContext(unitName = "sotto")
   EntityManager em;
 
+  // Sessions read to be looked at, never changed through: EclipseLink neither copies them into the transaction's unit
+  // of work nor compares them at commit.
+  private static final String READ_ONLY = "eclipselink.read-only";
+
   @Inject Transactions tx;
   @Inject RateLimiter limiter;
 
@@ -44,6 +48,7 @@ public class SessionStore {
             () ->
                 em.createQuery("SELECT p FROM Participant p WHERE p.tokenHash = :hash", Participant.class)
                     .setParameter("hash", token.hash())
+                    .setHint(READ_ONLY, "true")
                     .getResultList());
     if (found.isEmpty()) {
       throw new Refusal(Reason.UNAUTHORIZED);
@@ -93,6 +98,7 @@ public class SessionStore {
             em.createQuery(
                     "SELECT p FROM Participant p WHERE p.roomId = :room ORDER BY p.createdAt", Participant.class)
                 .setParameter("room", roomId.value())
+                .setHint(READ_ONLY, "true")
                 .getResultList());
   }
 

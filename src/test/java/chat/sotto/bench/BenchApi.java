@@ -1,9 +1,5 @@
 package chat.sotto.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,10 +7,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,15 +27,14 @@ final class BenchApi {
   private static final int RATE_LIMITED_ATTEMPTS = 120;
   private static final Pattern STRING_FIELD = Pattern.compile("\"(sessionId|token)\":\"([A-Za-z0-9_-]+)\"");
 
-  private final HttpClient http;
-  private final URI base;
-  private final Semaphore inFlight;
+  private final PlainHttp http;
+  private final String base;
   private final LongAdder retries = new LongAdder();
 
-  BenchApi(HttpClient http, URI base, int parallelism) {
+  /** {@code http}'s worker threads bound the calls in flight. */
+  BenchApi(PlainHttp http, java.net.URI target) {
     this.http = http;
-    this.base = base;
-    this.inFlight = new Semaphore(parallelism);
+    this.base = target.getPath() == null || target.getPath().isEmpty() ? "/" : target.getPath();
   }
 
   /** A session as the API issued it. */
@@ -92,37 +85,23 @@ final class BenchApi {
   }
 
   CompletableFuture<Session> createRoom(String roomId) {
-    return call(() -> post("api/rooms", "{\"roomId\":\"" + roomId + "\"}", null), 201)
+    return call("POST", "api/rooms", "{\"roomId\":\"" + roomId + "\"}", null, 201)
         .thenApply(body -> session(roomId, body, true));
   }
 
   CompletableFuture<Session> join(String roomId) {
-    return call(() -> post("api/rooms/" + roomId + "/sessions", null, null), 201)
+    return call("POST", "api/rooms/" + roomId + "/sessions", null, null, 201)
         .thenApply(body -> session(roomId, body, false));
   }
 
   /** Closes a room as its owner: its sessions and messages are deleted. */
   CompletableFuture<String> closeRoom(Session owner) {
-    return call(
-        () ->
-            HttpRequest.newBuilder(base.resolve("api/rooms/" + owner.roomId()))
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + owner.token())
-                .DELETE()
-                .build(),
-        204);
+    return call("DELETE", "api/rooms/" + owner.roomId(), null, owner.token(), 204);
   }
 
   /** Leaves the room for good (DELETE /api/sessions/current); the owner leaving closes the room. */
   CompletableFuture<String> leave(Session member) {
-    return call(
-        () ->
-            HttpRequest.newBuilder(base.resolve("api/sessions/current"))
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + member.token())
-                .DELETE()
-                .build(),
-        204);
+    return call("DELETE", "api/sessions/current", null, member.token(), 204);
   }
 
   static String randomId(int bytes) {
@@ -131,44 +110,29 @@ final class BenchApi {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
-  private HttpRequest post(String path, String json, String token) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    if (json == null) {
-      return b.POST(HttpRequest.BodyPublishers.noBody()).build();
-    }
-    return b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
+  private CompletableFuture<String> call(String method, String path, String json, String token, int expected) {
+    return attempt(method, base + path, json, token, expected, 1);
   }
 
-  private CompletableFuture<String> call(Supplier<HttpRequest> request, int expected) {
-    return attempt(request, expected, 1);
-  }
-
-  private CompletableFuture<String> attempt(Supplier<HttpRequest> request, int expected, int attempt) {
-    CompletableFuture<Void> permit = CompletableFuture.runAsync(inFlight::acquireUninterruptibly, PERMITS);
-    return permit
-        .thenCompose(v -> http.sendAsync(request.get(), HttpResponse.BodyHandlers.ofString()))
-        .whenComplete((r, e) -> inFlight.release())
+  private CompletableFuture<String> attempt(
+      String method, String path, String json, String token, int expected, int attempt) {
+    return http.send(method, path, json, token)
         .thenCompose(
             r -> {
-              if (r.statusCode() == expected) {
+              if (r.status() == expected) {
                 return CompletableFuture.completedFuture(r.body());
               }
-              if ((r.statusCode() == 429 && attempt < RATE_LIMITED_ATTEMPTS) || (r.statusCode() == 503 && attempt < ATTEMPTS)) {
+              if ((r.status() == 429 && attempt < RATE_LIMITED_ATTEMPTS) || (r.status() == 503 && attempt < ATTEMPTS)) {
                 retries.increment();
                 long waitMillis =
-                    r.statusCode() == 429
-                        ? 1000 * Math.min(30, r.headers().firstValueAsLong("Retry-After").orElse(1))
-                        : 100L * attempt;
+                    r.status() == 429 ? 1000 * Math.min(30, r.headerAsLong("retry-after", 1)) : 100L * attempt;
                 Executor later = CompletableFuture.delayedExecutor(waitMillis, TimeUnit.MILLISECONDS);
                 return CompletableFuture.supplyAsync(() -> null, later)
-                    .thenCompose(x -> attempt(request, expected, attempt + 1));
+                    .thenCompose(x -> attempt(method, path, json, token, expected, attempt + 1));
               }
               return CompletableFuture.failedFuture(
-                  new IllegalStateException(r.request().method() + " " + r.uri().getPath().replaceAll("/[A-Za-z0-9_-]{40,}", "/{room}")
-                      + " answered " + r.statusCode() + " " + r.body()));
+                  new IllegalStateException(method + " " + path.replaceAll("/[A-Za-z0-9_-]{40,}", "/{room}")
+                      + " answered " + r.status() + " " + r.body()));
             });
   }
 
@@ -196,7 +160,4 @@ final class BenchApi {
     }
     return t.getClass().getSimpleName() + ": " + t.getMessage();
   }
-
-  /** Waiting for a permit must not tie up the HTTP client's threads. */
-  private static final Executor PERMITS = Threads.daemonPool("bench-rest-permits", 4);
 }

@@ -82,7 +82,7 @@ final class FloodRun {
         .put("probeCiphertextChars", probeWire.ciphertextChars());
 
     try (Sockets sockets = new Sockets(o)) {
-      BenchApi api = new BenchApi(sockets.rest(), o.target, o.parallelism);
+      BenchApi api = new BenchApi(sockets.rest(), o.target);
       long setupStart = System.nanoTime();
       List<List<BenchApi.Session>> sessions = new ArrayList<>();
       sessions.addAll(api.populate(1, o.probeMembers, LoadGenerator.setupTimeout(o)));

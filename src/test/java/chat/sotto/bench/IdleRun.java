@@ -43,7 +43,7 @@ final class IdleRun {
     report.put("rooms", rooms).put("membersPerRoom", o.members).put("connections", rooms * o.members);
     Counts counts = new Counts();
     try (Sockets sockets = new Sockets(o)) {
-      BenchApi api = new BenchApi(sockets.rest(), o.target, o.parallelism);
+      BenchApi api = new BenchApi(sockets.rest(), o.target);
       long setupStart = System.nanoTime();
       List<List<BenchApi.Session>> sessions =
           o.floor

@@ -62,7 +62,7 @@ final class JoinStormRun {
   static void run(BenchOptions o, ServerProbe probe, Report report) {
     report.put("members", o.members);
     try (Sockets sockets = new Sockets(o)) {
-      BenchApi api = new BenchApi(sockets.rest(), o.target, o.parallelism);
+      BenchApi api = new BenchApi(sockets.rest(), o.target);
       long setupStart = System.nanoTime();
       List<List<BenchApi.Session>> sessions = api.populate(1, o.members, LoadGenerator.setupTimeout(o));
       report.put("setupRestSeconds", (System.nanoTime() - setupStart) / 1e9).put("setupRetries", api.retries());

@@ -26,7 +26,7 @@ final class MessageRun {
         .put("ciphertextChars", wire.ciphertextChars());
 
     try (Sockets sockets = new Sockets(o)) {
-      BenchApi api = new BenchApi(sockets.rest(), o.target, o.parallelism);
+      BenchApi api = new BenchApi(sockets.rest(), o.target);
       long setupStart = System.nanoTime();
       List<List<BenchApi.Session>> sessions =
           o.floor ? floorSessions(o.rooms, o.members) : api.populate(o.rooms, o.members, LoadGenerator.setupTimeout(o));

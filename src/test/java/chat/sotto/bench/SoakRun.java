@@ -116,7 +116,7 @@ final class SoakRun {
     Soak(BenchOptions o, Sockets sockets, long end) {
       this.o = o;
       this.sockets = sockets;
-      this.api = new BenchApi(sockets.rest(), o.target, o.parallelism);
+      this.api = new BenchApi(sockets.rest(), o.target);
       this.wire = new Wire(o.ctBytes, false);
       this.end = end;
     }

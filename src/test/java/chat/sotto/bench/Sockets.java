@@ -1,41 +1,30 @@
 package chat.sotto.bench;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The generator's network side: one java.net.http client for REST calls, on a small daemon thread pool, and the
+ * The generator's network side: a plain HTTP/1.1 client for REST calls ({@link PlainHttp}, one keep-alive socket per
+ * call in flight), and the
  * generator's own WebSocket client ({@link NioWebSocket}) on a few selector threads that share the sockets out.
  */
 final class Sockets implements AutoCloseable {
-  private final ExecutorService executor;
-  private final HttpClient rest;
+  private final PlainHttp rest;
   private final Selectors selectors;
   private final URI endpoint;
 
   Sockets(BenchOptions o) {
-    executor = Threads.daemonPool("bench-http", Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
-    rest = client();
+    rest = new PlainHttp(o.target, o.parallelism);
     selectors = new Selectors(o.selectors);
     endpoint = o.webSocket();
   }
 
-  private HttpClient client() {
-    return HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10))
-        .executor(executor)
-        .build();
-  }
-
-  HttpClient rest() {
+  PlainHttp rest() {
     return rest;
   }
 
@@ -98,6 +87,6 @@ final class Sockets implements AutoCloseable {
   @Override
   public void close() {
     selectors.close();
-    executor.shutdownNow();
+    rest.close();
   }
 }
