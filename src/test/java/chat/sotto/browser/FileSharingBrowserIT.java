@@ -123,7 +123,11 @@ class FileSharingBrowserIT {
       assertEquals("This file failed its integrity check (it was changed or damaged) and was not saved.",
           carol.download(documentName));
 
+      // Clicking returns before the page's DELETE is answered: wait for the page to say the room is gone, then for
+      // the database (the room's rate buckets go in a transaction of their own right after the room's).
       alice.closeRoom();
+      alice.awaitGoneNotice();
+      chat.sotto.it.Await.until("the room's rows deleted", Duration.ofSeconds(10), () -> Database.rowsOfRoom(roomId) == 0);
       assertEquals(0, Database.rowsOfRoom(roomId), "closing the room deletes its files: " + Database.rowsOfRoomByTable(roomId));
     }
   }
