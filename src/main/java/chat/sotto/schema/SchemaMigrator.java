@@ -6,11 +6,11 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.output.MigrateResult;
 
 /** Brings the schema to the current version before anything else of the application runs. */
 @Singleton
@@ -24,19 +24,15 @@ public class SchemaMigrator {
 
   @PostConstruct
   void migrate() {
-    MigrateResult result =
-        Flyway.configure(SchemaMigrator.class.getClassLoader())
-            .dataSource(dataSource)
-            .locations("classpath:db/migration")
-            // A database from before the migrations (tables made by JPA, identical to version 1) is adopted as
-            // version 1 and upgraded from there.
-            .baselineOnMigrate(true)
-            .baselineVersion("1")
-            .load()
-            .migrate();
-    LOG.log(
-        Level.INFO,
-        "database schema at version {0} ({1} migrations applied now)",
-        new Object[] {result.targetSchemaVersion, result.migrationsExecuted});
+    try (Connection c = dataSource.getConnection()) {
+      Migrator.Result result = new Migrator(Migrations.bundled()).migrate(c);
+      LOG.log(
+          Level.INFO,
+          "database schema at version {0} ({1} migrations applied now)",
+          new Object[] {result.version(), result.applied()});
+    } catch (SQLException e) {
+      // The application must not start on a schema it does not know; the message says what to do.
+      throw new IllegalStateException(e.getMessage(), e);
+    }
   }
 }

@@ -1,5 +1,6 @@
 /**
- * The database schema, created and upgraded by versioned Flyway migrations ({@code db/migration}) at start-up, on H2
- * and PostgreSQL alike. Flyway's lock makes concurrent start-ups of several nodes apply each version once.
+ * The database schema, created and upgraded at start-up by the versioned scripts of {@code db/migration} (listed in
+ * its {@code index}), on H2 and PostgreSQL alike. On PostgreSQL an advisory lock makes nodes that start together apply
+ * each version once.
  */
 package chat.sotto.schema;

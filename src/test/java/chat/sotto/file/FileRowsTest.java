@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.sotto.room.RoomId;
 import chat.sotto.session.SessionId;
+import chat.sotto.testsupport.Schemas;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -15,7 +16,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ class FileRowsTest {
   @BeforeEach
   void database() throws SQLException {
     url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-    Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").load().migrate();
+    Schemas.migrate(url);
     c = DriverManager.getConnection(url, "sa", "");
     for (RoomId room : List.of(ROOM_A, ROOM_B)) {
       update("INSERT INTO rooms (id, created_at, last_activity_at, owner_session_id, last_seq) VALUES (?, 0, 0, 'o', 0)", room.value());
@@ -139,7 +139,7 @@ class FileRowsTest {
   @Test
   void theMigrationGivesSessionsAndRoomsThatExistTheirFileBuckets() throws SQLException {
     String old = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-    Flyway.configure().dataSource(old, "sa", "").locations("classpath:db/migration").target("6").load().migrate();
+    Schemas.migrate(old, 6);
     try (Connection before = DriverManager.getConnection(old, "sa", "")) {
       run(before, "INSERT INTO rooms (id, created_at, last_activity_at, owner_session_id, last_seq) VALUES (?, 0, 0, 'o', 0)", ROOM_A.value());
       run(
@@ -149,7 +149,7 @@ class FileRowsTest {
           ALICE.value(),
           ROOM_A.value());
     }
-    Flyway.configure().dataSource(old, "sa", "").locations("classpath:db/migration").load().migrate();
+    Schemas.migrate(old);
     try (Connection after = DriverManager.getConnection(old, "sa", "");
         PreparedStatement s = after.prepareStatement("SELECT bucket_key FROM rate_buckets WHERE room_id = ? ORDER BY bucket_key")) {
       s.setString(1, ROOM_A.value());

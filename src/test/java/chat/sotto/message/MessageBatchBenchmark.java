@@ -3,6 +3,7 @@ package chat.sotto.message;
 import chat.sotto.limits.Limit;
 import chat.sotto.room.RoomId;
 import chat.sotto.session.SessionId;
+import chat.sotto.testsupport.Schemas;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,7 +13,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Envelope persistence with group commit: the server's own {@link MessageBatch} (resend check, sender and room
  * rate-limit buckets, seq allocation per room, the inserts, the periodic trim) on an H2 database (in memory,
- * the default, or a file) made by the server's Flyway migrations, one JDBC transaction per batch. Batches come from
+ * the default, or a file) made by the server's migrations, one JDBC transaction per batch. Batches come from
  * 50 rooms of 10 senders, as in the
  * generator's throughput mode. Scores are per message: {@code alone} is one transaction per message, the others
  * show what grouping saves. Differences from the
@@ -68,7 +68,7 @@ public class MessageBatchBenchmark {
         db.equals("mem")
             ? "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"
             : "jdbc:h2:file:./target/jmh-h2/" + UUID.randomUUID();
-    Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").load().migrate();
+    Schemas.migrate(url);
     c = DriverManager.getConnection(url, "sa", "");
     c.setAutoCommit(false);
     SecureRandom random = new SecureRandom();

@@ -10,6 +10,7 @@ import chat.sotto.common.Refusal;
 import chat.sotto.limits.Limit;
 import chat.sotto.room.RoomId;
 import chat.sotto.session.SessionId;
+import chat.sotto.testsupport.Schemas;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -18,7 +19,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class MessageBatchTest {
   @BeforeEach
   void database() throws SQLException {
     String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-    Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").load().migrate();
+    Schemas.migrate(url);
     c = DriverManager.getConnection(url, "sa", "");
     c.setAutoCommit(false);
     MessageFixtures.room(c, ROOM_A);
@@ -147,7 +147,7 @@ class MessageBatchTest {
   @Test
   void theMigrationMovesRoomRatesOntoTheRoomRows() throws SQLException {
     String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-    Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").target("4").load().migrate();
+    Schemas.migrate(url, 4);
     try (Connection old = DriverManager.getConnection(url, "sa", "")) {
       MessageFixtures.update(
           old, "INSERT INTO rooms (id, created_at, last_activity_at, owner_session_id, last_seq) VALUES (?, 0, 0, 'o', 0)", ROOM_A);
@@ -155,7 +155,7 @@ class MessageBatchTest {
       MessageFixtures.update(old, "INSERT INTO rate_buckets (bucket_key, room_id, tat) VALUES (?, ?, 5)", "join:" + ROOM_A, ROOM_A);
     }
     // up to version 5, the one under test (later versions add buckets of their own)
-    Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").target("5").load().migrate();
+    Schemas.migrate(url, 5);
 
     try (Connection upgraded = DriverManager.getConnection(url, "sa", "")) {
       assertEquals(List.of(0L), longs(upgraded, "SELECT message_tat FROM rooms WHERE id = ?", ROOM_A));
@@ -257,7 +257,7 @@ class MessageBatchTest {
   @Test
   void theMigrationCountsTheBytesOfRoomsStoredBeforeIt() throws SQLException {
     String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-    Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").target("3").load().migrate();
+    Schemas.migrate(url, 3);
     try (Connection old = DriverManager.getConnection(url, "sa", "")) {
       MessageFixtures.update(
           old, "INSERT INTO rooms (id, created_at, last_activity_at, owner_session_id, last_seq) VALUES (?, 0, 0, 'o', 2)", ROOM_A);
@@ -271,7 +271,7 @@ class MessageBatchTest {
       }
     }
     // up to version 5, the one under test (later versions add buckets of their own)
-    Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").target("5").load().migrate();
+    Schemas.migrate(url, 5);
 
     try (Connection upgraded = DriverManager.getConnection(url, "sa", "")) {
       String sql = "SELECT stored_bytes FROM rooms WHERE id = ?";
