@@ -130,9 +130,18 @@ public class LocalRooms {
       return;
     }
     List<Member> members = room.members;
+    List<Member> deferred = Coalescing.deferred();
     switch (e.kind()) {
-      case MESSAGE -> members.forEach(m -> m.sendLive(e.seq(), e.frame()));
-      case BROADCAST -> members.forEach(m -> m.send(e.frame()));
+      case MESSAGE -> {
+        int delivered = 0;
+        for (Member m : members) {
+          if (m.sendLive(e.seq(), e.frame(), deferred)) {
+            delivered++;
+          }
+        }
+        metrics.delivered(delivered);
+      }
+      case BROADCAST -> members.forEach(m -> m.send(e.frame(), deferred));
       case OTHERS -> members.stream().filter(m -> !m.sessionId.equals(e.sessionId())).forEach(m -> m.send(e.frame()));
       case ONE -> members.stream().filter(m -> m.sessionId.equals(e.sessionId())).forEach(m -> m.send(e.frame()));
       case ROOM_GONE -> {

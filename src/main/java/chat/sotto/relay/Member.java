@@ -73,17 +73,28 @@ final class Member implements Outbox.Transport {
 
   /** Queues a frame that is not a stored chat message. */
   void send(String frame) {
-    if (outbox.add(frame) && !Coalescing.defer(this)) {
-      outbox.flush();
+    send(frame, Coalescing.deferred());
+  }
+
+  /**
+   * Queues a frame; when this starts the connection's next write, the write begins at the end of the batch being
+   * reported if {@code deferred} is that batch's list ({@link Coalescing#deferred()}), else now.
+   */
+  void send(String frame, List<Member> deferred) {
+    if (outbox.add(frame)) {
+      if (deferred == null) {
+        outbox.flush();
+      } else {
+        deferred.add(this);
+      }
     }
   }
 
-  /** Queues a replayed chat message; the replay reads only as much as fits ({@link #replayRoom()}). */
+  /** Queues a replayed chat message (the caller counts it); the replay reads only as much as fits ({@link #replayRoom()}). */
   void sendReplayed(long seq, String frame) {
     synchronized (this) {
       deliveredUpTo = Math.max(deliveredUpTo, seq);
     }
-    metrics.delivered();
     send(frame);
   }
 
@@ -91,8 +102,9 @@ final class Member implements Outbox.Transport {
    * Queues a live chat message, or holds it until the replay is over; drops one the client already has. Held
    * messages are bounded by a quarter of the byte budget: past it they are let go, and the replay reads them from the
    * database instead (every message that was fanned out before that moment is committed, so a later read sees it).
+   * True when the frame was queued now (the caller counts deliveries: one metrics call per fan-out, not per member).
    */
-  void sendLive(long seq, String frame) {
+  boolean sendLive(long seq, String frame, List<Member> deferred) {
     synchronized (this) {
       if (replaying) {
         if (heldChars + frame.length() > heldBudget) {
@@ -103,14 +115,14 @@ final class Member implements Outbox.Transport {
           held.add(new Held(seq, frame));
           heldChars += frame.length();
         }
-        return;
+        return false;
       }
       if (seq <= deliveredUpTo) {
-        return;
+        return false;
       }
     }
-    metrics.delivered();
-    send(frame);
+    send(frame, deferred);
+    return true;
   }
 
   /** The seq after which the replay reads next. */

@@ -404,6 +404,7 @@ public class Relay {
         for (StoredMessage s : page) {
           m.sendReplayed(s.seq(), Frames.message(s));
         }
+        metrics.delivered(page.size());
         if (page.size() < pageSize && m.replayDone(drops)) {
           return;
         }
