@@ -30,7 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * rooms of 10 senders, batches of {@value #BATCH} in one JDBC transaction each (what the writer gathers at 8,000
  * messages/s with its 10 ms linger), history trimmed off outside the timing so that each room's table stays near its
  * usual size. {@code keys}: {@code server} is the server's table (primary key room and seq, unique room, sender and
- * counter); {@code primary} has the primary key only, the least any store that reads history by room and seq needs.
+ * counter); {@code sender} the same with the unique key on sender and counter only (a sender's ID names its room);
+ * {@code numeric} the server's keys with a number for the room instead of its 43-character ID; {@code primary} has the
+ * primary key only, the least any store that reads history by room and seq needs.
  * Compare its score with {@link MessageBatchBenchmark#batchOf100()}: the difference is the cost of the rules.
  *
  * <p>Run: {@code mvn -Pjmh test-compile exec:exec -Djmh.args="StorageFloorBenchmark"}.
@@ -47,13 +49,14 @@ public class StorageFloorBenchmark {
   private static final int SENDERS = 10;
   private static final int KEEP = 1_000;
 
-  @Param({"server", "primary"})
+  @Param({"server", "sender", "numeric", "primary"})
   public String keys;
 
   private Connection c;
   private PreparedStatement insert;
   private PreparedStatement trim;
   private final String[] rooms = new String[ROOMS];
+  private boolean numeric;
   private final String[] senders = new String[ROOMS * SENDERS];
   private final long[] seqs = new long[ROOMS];
   private String iv;
@@ -63,14 +66,17 @@ public class StorageFloorBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws SQLException {
+    numeric = keys.equals("numeric");
     c = DriverManager.getConnection("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
     try (Statement s = c.createStatement()) {
       s.execute(
-          "CREATE TABLE messages (room_id VARCHAR(43) NOT NULL, seq BIGINT NOT NULL, sender_id VARCHAR(22) NOT NULL,"
+          "CREATE TABLE messages (room_id " + (numeric ? "BIGINT" : "VARCHAR(43)") + " NOT NULL, seq BIGINT NOT NULL, sender_id VARCHAR(22) NOT NULL,"
               + " counter BIGINT NOT NULL, iv VARCHAR(16) NOT NULL, ct VARCHAR(22000) NOT NULL,"
               + " created_at BIGINT NOT NULL, PRIMARY KEY (room_id, seq))");
-      if (keys.equals("server")) {
+      if (keys.equals("server") || numeric) {
         s.execute("CREATE UNIQUE INDEX messages_sender_counter ON messages (room_id, sender_id, counter)");
+      } else if (keys.equals("sender")) {
+        s.execute("CREATE UNIQUE INDEX messages_sender_counter ON messages (sender_id, counter)");
       }
     }
     c.setAutoCommit(false);
@@ -92,7 +98,7 @@ public class StorageFloorBenchmark {
   @TearDown(Level.Iteration)
   public void trimHistory() throws SQLException {
     for (int r = 0; r < ROOMS; r++) {
-      trim.setString(1, rooms[r]);
+      bindRoom(trim, r);
       trim.setLong(2, seqs[r] - KEEP);
       trim.executeUpdate();
     }
@@ -111,7 +117,7 @@ public class StorageFloorBenchmark {
     for (int i = 0; i < BATCH; i++) {
       int k = next++ % (ROOMS * SENDERS);
       int room = k / SENDERS;
-      insert.setString(1, rooms[room]);
+      bindRoom(insert, room);
       insert.setLong(2, ++seqs[room]);
       insert.setString(3, senders[k]);
       insert.setLong(4, ++counter);
@@ -123,6 +129,14 @@ public class StorageFloorBenchmark {
     int[] n = insert.executeBatch();
     c.commit();
     return n;
+  }
+
+  private void bindRoom(PreparedStatement statement, int room) throws SQLException {
+    if (numeric) {
+      statement.setLong(1, 1_000_000_007L * (room + 1));
+    } else {
+      statement.setString(1, rooms[room]);
+    }
   }
 
   private static String base64(SecureRandom random, int bytes) {
