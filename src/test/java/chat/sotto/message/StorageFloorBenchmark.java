@@ -55,8 +55,8 @@ public class StorageFloorBenchmark {
   private Connection c;
   private PreparedStatement insert;
   private PreparedStatement trim;
-  private final String[] rooms = new String[ROOMS];
   private boolean numeric;
+  private final String[] rooms = new String[ROOMS];
   private final String[] senders = new String[ROOMS * SENDERS];
   private final long[] seqs = new long[ROOMS];
   private String iv;
@@ -70,8 +70,9 @@ public class StorageFloorBenchmark {
     c = DriverManager.getConnection("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
     try (Statement s = c.createStatement()) {
       s.execute(
-          "CREATE TABLE messages (room_id " + (numeric ? "BIGINT" : "VARCHAR(43)") + " NOT NULL, seq BIGINT NOT NULL, sender_id VARCHAR(22) NOT NULL,"
-              + " counter BIGINT NOT NULL, iv VARCHAR(16) NOT NULL, ct VARCHAR(22000) NOT NULL,"
+          "CREATE TABLE messages (room_id " + (numeric ? "BIGINT" : "VARCHAR(43)") + " NOT NULL,"
+              + " seq BIGINT NOT NULL, sender_id VARCHAR(22) NOT NULL, counter BIGINT NOT NULL,"
+              + " iv VARCHAR(16) NOT NULL, ct VARCHAR(22000) NOT NULL,"
               + " created_at BIGINT NOT NULL, PRIMARY KEY (room_id, seq))");
       if (keys.equals("server") || numeric) {
         s.execute("CREATE UNIQUE INDEX messages_sender_counter ON messages (room_id, sender_id, counter)");
