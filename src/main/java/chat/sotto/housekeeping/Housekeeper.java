@@ -4,6 +4,7 @@ import chat.sotto.file.FileStore;
 import chat.sotto.room.RoomId;
 import chat.sotto.room.RoomService;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
@@ -15,6 +16,7 @@ import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -49,38 +51,84 @@ public class Housekeeper {
     timers.createIntervalTimer(interval, interval, new TimerConfig("sotto-housekeeping", false));
   }
 
+  /** Set when the application stops: a sweep under way gives up before its next step. */
+  private volatile boolean stopping;
+
+  /** Set when a step of this sweep found the application's classes unavailable: the sweep gives up. */
+  private boolean abandoned;
+
+  @PreDestroy
+  void stop() {
+    stopping = true;
+  }
+
   @Timeout
   void sweep() {
-    int deleted = 0;
-    List<RoomId> expired;
-    try {
-      expired = rooms.expiredRoomIds();
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "housekeeping sweep failed: {0}", e.getClass().getName());
+    abandoned = false;
+    List<RoomId> expired = attempt("housekeeping sweep failed", rooms::expiredRoomIds);
+    if (expired == null) {
       return;
     }
+    int deleted = 0;
     for (RoomId roomId : expired) {
-      try {
-        deleted += rooms.deleteIfExpired(roomId) ? 1 : 0;
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "could not delete an expired room: {0}", e.getClass().getName());
+      Boolean gone = attempt("could not delete an expired room", () -> rooms.deleteIfExpired(roomId));
+      if (gone == null && givenUp()) {
+        return;
       }
+      deleted += Boolean.TRUE.equals(gone) ? 1 : 0;
     }
     if (deleted > 0) {
       LOG.log(Level.FINE, "housekeeping deleted {0} rooms", deleted);
     }
-    try {
-      files.deleteAbandoned();
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "could not delete abandoned uploads: {0}", e.getClass().getName());
+    if (attempt("could not delete abandoned uploads", files::deleteAbandoned) == null && givenUp()) {
+      return;
     }
     if (++sweeps % ORPHAN_SWEEP_EVERY == 0) {
-      try {
-        rooms.deleteOrphans();
-        files.dropOrphanedChunks();
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "could not delete orphaned rows: {0}", e.getClass().getName());
+      attempt("could not delete orphaned rows", () -> rooms.deleteOrphans() + files.dropOrphanedChunks());
+    }
+  }
+
+  /**
+   * One step of a sweep: its result, or null when the application is stopping or the step failed. A failure is logged
+   * by its class alone and never leaves the timer callback (an exception there would make the container log it with
+   * its stack and call the sweep again at once). A class that cannot be loaded means the application's archive is
+   * being stopped or replaced under it (a redeploy): the rest of this sweep is left to the next one.
+   */
+  <T> T attempt(String failure, Supplier<T> step) {
+    if (givenUp()) {
+      return null;
+    }
+    try {
+      return step.get();
+    } catch (RuntimeException e) {
+      if (linkageFailure(e) != null) {
+        return unavailable(linkageFailure(e));
+      }
+      LOG.log(Level.WARNING, failure + ": {0}", e.getClass().getName());
+      return null;
+    } catch (LinkageError e) {
+      return unavailable(e);
+    }
+  }
+
+  private boolean givenUp() {
+    return stopping || abandoned;
+  }
+
+  private <T> T unavailable(LinkageError e) {
+    abandoned = true;
+    LOG.log(Level.WARNING, "housekeeping sweep abandoned: the application''s classes are unavailable ({0})",
+        e.getClass().getName());
+    return null;
+  }
+
+  /** The class-loading failure behind an exception (CDI wraps an observer's in an ObserverException), or null. */
+  private static LinkageError linkageFailure(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof LinkageError linkage) {
+        return linkage;
       }
     }
+    return null;
   }
 }
